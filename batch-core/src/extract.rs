@@ -1,0 +1,362 @@
+//! Extractors: what a handler's parameters receive.
+//!
+//! Each parameter type implements [`FromRecord`]. An extractor that fails fails **that record
+//! only**, with a message that names the record and the cause.
+//!
+//! | type | gives |
+//! |---|---|
+//! | `&SqsMessage`, `&KinesisEventRecord`, `&dynamodb::EventRecord` | the raw record |
+//! | [`Json<T>`] | SQS: the body parsed as JSON; Kinesis: the base64-decoded data parsed as JSON |
+//! | [`NewImage<T>`], [`OldImage<T>`] (and `Option<_>` of them) | DynamoDB: the item image deserialized as `serde_dynamo` does |
+//! | `&Context` | the Lambda context |
+//! | [`State<&S>`](State) | the handler's shared state |
+
+use std::any::Any;
+use std::borrow::Cow;
+use std::ops::{Deref, DerefMut};
+
+use aws_lambda_events::dynamodb::EventRecord;
+use aws_lambda_events::encodings::Base64Data;
+use aws_lambda_events::kinesis::KinesisEventRecord;
+use aws_lambda_events::sqs::SqsMessage;
+use lambda_runtime::Context;
+use serde::de::DeserializeOwned;
+use serde_json::value::RawValue;
+
+use crate::error::{RecordError, RecordErrorKind};
+use crate::record::RecordCx;
+use crate::source::{BatchSource, DynamoDb, Kinesis, Sqs, json_kind, json_str};
+
+/// A value a handler parameter can receive from a record.
+///
+/// Implement it for your own types to take what your handlers need straight from the record:
+///
+/// ```
+/// use batch_core::{FromRecord, RecordCx, RecordError};
+/// use batch_core::source::Sqs;
+///
+/// /// The tenant a message belongs to, from its `tenant` message attribute.
+/// struct Tenant(String);
+///
+/// impl<'r> FromRecord<'r, Sqs> for Tenant {
+///     fn from_record(record: &'r RecordCx<'_, Sqs>) -> Result<Self, RecordError> {
+///         let message = record.record()?;
+///         message
+///             .message_attributes
+///             .get("tenant")
+///             .and_then(|a| a.string_value.clone())
+///             .map(Tenant)
+///             .ok_or_else(|| RecordError::extract(format!("{record} has no `tenant` attribute")))
+///     }
+/// }
+/// ```
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an extractor for {S} records",
+    label = "this parameter type cannot be taken from a record",
+    note = "a batch handler's parameters are extractors: the raw record by reference (`&SqsMessage`, `&KinesisEventRecord`, `&dynamodb::EventRecord`), `Json<T>` (SQS and Kinesis), `NewImage<T>` / `OldImage<T>` (DynamoDB), `&Context`, `State<&T>`, or a type of yours that implements `batch_core::FromRecord`"
+)]
+pub trait FromRecord<'r, S: BatchSource>: Sized {
+    /// Builds the value from the record, or fails the record.
+    fn from_record(record: &'r RecordCx<'_, S>) -> Result<Self, RecordError>;
+}
+
+#[diagnostic::do_not_recommend]
+impl<'r> FromRecord<'r, Sqs> for &'r SqsMessage {
+    fn from_record(record: &'r RecordCx<'_, Sqs>) -> Result<Self, RecordError> {
+        record.record()
+    }
+}
+
+#[diagnostic::do_not_recommend]
+impl<'r> FromRecord<'r, Kinesis> for &'r KinesisEventRecord {
+    fn from_record(record: &'r RecordCx<'_, Kinesis>) -> Result<Self, RecordError> {
+        record.record()
+    }
+}
+
+#[diagnostic::do_not_recommend]
+impl<'r> FromRecord<'r, DynamoDb> for &'r EventRecord {
+    fn from_record(record: &'r RecordCx<'_, DynamoDb>) -> Result<Self, RecordError> {
+        record.record()
+    }
+}
+
+#[diagnostic::do_not_recommend]
+impl<'r, S: BatchSource> FromRecord<'r, S> for &'r Context {
+    fn from_record(record: &'r RecordCx<'_, S>) -> Result<Self, RecordError> {
+        Ok(record.context())
+    }
+}
+
+macro_rules! wrapper {
+    ($(#[$doc:meta])* $name:ident) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+        pub struct $name<T>(pub T);
+
+        impl<T> Deref for $name<T> {
+            type Target = T;
+            fn deref(&self) -> &T {
+                &self.0
+            }
+        }
+
+        impl<T> DerefMut for $name<T> {
+            fn deref_mut(&mut self) -> &mut T {
+                &mut self.0
+            }
+        }
+
+        impl<T> $name<T> {
+            /// Takes the value out.
+            pub fn into_inner(self) -> T {
+                self.0
+            }
+        }
+    };
+}
+
+wrapper! {
+    /// The record's payload parsed as JSON into `T`: the SQS `body`, or the base64-decoded
+    /// Kinesis `data`.
+    ///
+    /// Fails the record when the payload is missing, `null`, not a string (SQS `body`), not
+    /// valid base64 (Kinesis `data`), or not valid JSON for `T` (with serde's message).
+    ///
+    /// ```
+    /// use batch_core::{BatchProcessor, Json, RecordCx, RecordError, handler_fn};
+    /// use batch_core::source::Sqs;
+    /// use batch_core::testing::event_from_str;
+    ///
+    /// #[derive(serde::Deserialize)]
+    /// struct Order { quantity: u32 }
+    ///
+    /// # tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(async {
+    /// let handler = handler_fn(|record: &RecordCx<'_, Sqs>| -> Result<(), RecordError> {
+    ///     let Json(order) = record.extract::<Json<Order>>()?;
+    ///     if order.quantity == 0 { return Err(RecordError::handler("empty order")) }
+    ///     Ok(())
+    /// });
+    /// let event = event_from_str(r#"{"Records": [
+    ///     {"messageId": "a", "body": "{\"quantity\": 2}"},
+    ///     {"messageId": "b", "body": "not json"}
+    /// ]}"#);
+    /// let response = BatchProcessor::<Sqs>::new().run(event, &handler).await.unwrap();
+    /// assert_eq!(response.batch_item_failures[0].item_identifier, "b");
+    /// # });
+    /// ```
+    Json
+}
+
+wrapper! {
+    /// A DynamoDB Streams record's `NewImage`, deserialized into `T` as `serde_dynamo` does.
+    ///
+    /// Fails the record when it has no new image (a `REMOVE` record, or a `KEYS_ONLY` /
+    /// `OLD_IMAGE` stream); take `Option<NewImage<T>>` to accept that.
+    ///
+    /// ```
+    /// use batch_core::{BatchProcessor, NewImage, RecordCx, RecordError, handler_fn};
+    /// use batch_core::source::DynamoDb;
+    /// use batch_core::testing::event_from_str;
+    ///
+    /// #[derive(serde::Deserialize)]
+    /// struct Item { id: u64 }
+    ///
+    /// # tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(async {
+    /// let handler = handler_fn(|record: &RecordCx<'_, DynamoDb>| -> Result<u64, RecordError> {
+    ///     let NewImage(item) = record.extract::<NewImage<Item>>()?;
+    ///     Ok(item.id)
+    /// });
+    /// let event = event_from_str(r#"{"Records": [{"eventSource": "aws:dynamodb",
+    ///     "dynamodb": {"SequenceNumber": "1", "NewImage": {"id": {"N": "101"}}}}]}"#);
+    /// let report = BatchProcessor::<DynamoDb>::new()
+    ///     .process(&event.payload, &event.context, &handler).await.unwrap();
+    /// assert_eq!(report.outcomes()[0].value(), Some(&101));
+    /// # });
+    /// ```
+    NewImage
+}
+
+wrapper! {
+    /// A DynamoDB Streams record's `OldImage`, deserialized into `T` as `serde_dynamo` does.
+    ///
+    /// Fails the record when it has no old image (an `INSERT` record, or a `KEYS_ONLY` /
+    /// `NEW_IMAGE` stream); take `Option<OldImage<T>>` to accept that. See [`NewImage`].
+    OldImage
+}
+
+wrapper! {
+    /// The handler's shared state: built once per process and shared by every record.
+    ///
+    /// With `#[batch_handler(state = init)]` the macro builds it; without the macro, give it to
+    /// the processor with [`BatchProcessor::with_state`](crate::BatchProcessor::with_state).
+    /// Fails the record when no state of type `T` was configured.
+    ///
+    /// ```
+    /// use std::sync::Arc;
+    /// use batch_core::{BatchProcessor, RecordCx, RecordError, State, handler_fn};
+    /// use batch_core::source::Sqs;
+    /// use batch_core::testing::event_from_str;
+    ///
+    /// struct Config { prefix: String }
+    ///
+    /// # tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(async {
+    /// let handler = handler_fn(|record: &RecordCx<'_, Sqs>| -> Result<String, RecordError> {
+    ///     let State(config) = record.extract::<State<&Config>>()?;
+    ///     Ok(format!("{}{}", config.prefix, record.id().unwrap()))
+    /// });
+    /// let processor = BatchProcessor::<Sqs>::new()
+    ///     .with_state(Arc::new(Config { prefix: "order-".into() }));
+    /// let event = event_from_str(r#"{"Records": [{"messageId": "7"}]}"#);
+    /// let report = processor.process(&event.payload, &event.context, &handler).await.unwrap();
+    /// assert_eq!(report.outcomes()[0].value().map(String::as_str), Some("order-7"));
+    /// # });
+    /// ```
+    State
+}
+
+/// A source whose records carry a JSON payload for [`Json<T>`]: SQS and Kinesis.
+#[doc(hidden)]
+pub trait JsonPayload: BatchSource {
+    /// The payload's bytes, ready to parse as JSON.
+    fn json_payload<'r>(record: &'r RecordCx<'_, Self>) -> Result<Cow<'r, [u8]>, RecordError>;
+}
+
+impl JsonPayload for Sqs {
+    fn json_payload<'r>(record: &'r RecordCx<'_, Self>) -> Result<Cow<'r, [u8]>, RecordError> {
+        let Some(body) = record.header().payload else {
+            return Err(RecordError::extract(format!(
+                "{record}: the message body is missing or null"
+            )));
+        };
+        match json_str(body) {
+            Some(Cow::Borrowed(text)) => Ok(Cow::Borrowed(text.as_bytes())),
+            Some(Cow::Owned(text)) => Ok(Cow::Owned(text.into_bytes())),
+            None => Err(RecordError::new(
+                RecordErrorKind::Malformed,
+                format!(
+                    "{record}: the message body is {}, not a string",
+                    json_kind(body)
+                ),
+            )),
+        }
+    }
+}
+
+impl JsonPayload for Kinesis {
+    fn json_payload<'r>(record: &'r RecordCx<'_, Self>) -> Result<Cow<'r, [u8]>, RecordError> {
+        let Some(data) = record.header().payload else {
+            return Err(RecordError::extract(format!(
+                "{record}: `kinesis.data` is missing or null"
+            )));
+        };
+        serde_json::from_str::<Base64Data>(data.get())
+            .map(|decoded| Cow::Owned(decoded.0))
+            .map_err(|e| {
+                RecordError::new(
+                    RecordErrorKind::Malformed,
+                    format!("{record}: `kinesis.data` is not valid base64: {e}"),
+                )
+            })
+    }
+}
+
+#[diagnostic::do_not_recommend]
+impl<'r, S: JsonPayload, T: DeserializeOwned> FromRecord<'r, S> for Json<T> {
+    fn from_record(record: &'r RecordCx<'_, S>) -> Result<Self, RecordError> {
+        let payload = S::json_payload(record)?;
+        serde_json::from_slice(&payload).map(Json).map_err(|e| {
+            RecordError::extract(format!(
+                "{record}: the payload is not valid JSON for `{}`: {e}",
+                std::any::type_name::<T>()
+            ))
+        })
+    }
+}
+
+/// Deserializes a DynamoDB image (DynamoDB JSON) into `T` as `serde_dynamo` does.
+fn image<T: DeserializeOwned>(
+    record: &RecordCx<'_, DynamoDb>,
+    raw: &RawValue,
+    which: &str,
+) -> Result<T, RecordError> {
+    let item: serde_dynamo::Item = serde_json::from_str(raw.get()).map_err(|e| {
+        RecordError::new(
+            RecordErrorKind::Malformed,
+            format!("{record}: `{which}` is not a DynamoDB item: {e}"),
+        )
+    })?;
+    serde_dynamo::from_item(item).map_err(|e| {
+        RecordError::extract(format!(
+            "{record}: `{which}` does not fit `{}`: {e}",
+            std::any::type_name::<T>()
+        ))
+    })
+}
+
+fn missing_image(record: &RecordCx<'_, DynamoDb>, which: &str) -> RecordError {
+    RecordError::extract(format!(
+        "{record} has no `{which}` (take `Option<{which}<T>>` to accept records without one)"
+    ))
+}
+
+#[diagnostic::do_not_recommend]
+impl<'r, T: DeserializeOwned> FromRecord<'r, DynamoDb> for NewImage<T> {
+    fn from_record(record: &'r RecordCx<'_, DynamoDb>) -> Result<Self, RecordError> {
+        let raw = record
+            .header()
+            .payload
+            .ok_or_else(|| missing_image(record, "NewImage"))?;
+        image(record, raw, "NewImage").map(NewImage)
+    }
+}
+
+#[diagnostic::do_not_recommend]
+impl<'r, T: DeserializeOwned> FromRecord<'r, DynamoDb> for OldImage<T> {
+    fn from_record(record: &'r RecordCx<'_, DynamoDb>) -> Result<Self, RecordError> {
+        let raw = record
+            .header()
+            .old_payload
+            .ok_or_else(|| missing_image(record, "OldImage"))?;
+        image(record, raw, "OldImage").map(OldImage)
+    }
+}
+
+#[diagnostic::do_not_recommend]
+impl<'r, T: DeserializeOwned> FromRecord<'r, DynamoDb> for Option<NewImage<T>> {
+    fn from_record(record: &'r RecordCx<'_, DynamoDb>) -> Result<Self, RecordError> {
+        record
+            .header()
+            .payload
+            .map(|raw| image(record, raw, "NewImage").map(NewImage))
+            .transpose()
+    }
+}
+
+#[diagnostic::do_not_recommend]
+impl<'r, T: DeserializeOwned> FromRecord<'r, DynamoDb> for Option<OldImage<T>> {
+    fn from_record(record: &'r RecordCx<'_, DynamoDb>) -> Result<Self, RecordError> {
+        record
+            .header()
+            .old_payload
+            .map(|raw| image(record, raw, "OldImage").map(OldImage))
+            .transpose()
+    }
+}
+
+#[diagnostic::do_not_recommend]
+impl<'r, S: BatchSource, T: Any + Send + Sync> FromRecord<'r, S> for State<&'r T> {
+    fn from_record(record: &'r RecordCx<'_, S>) -> Result<Self, RecordError> {
+        record
+            .state()
+            .and_then(|state| state.downcast_ref::<T>())
+            .map(State)
+            .ok_or_else(|| {
+                RecordError::extract(format!(
+                    "{record}: no state of type `{}` was configured (set `state = ...` on \
+                     #[batch_handler], or call `BatchProcessor::with_state`)",
+                    std::any::type_name::<T>()
+                ))
+            })
+    }
+}

@@ -1,0 +1,102 @@
+//! Partial-failure batch processing for AWS Lambda: SQS (standard and FIFO), Kinesis Data
+//! Streams and DynamoDB Streams.
+//!
+//! You write one function that handles one record; `lambda-batch` runs it over every record of a
+//! batch and reports exactly the records that failed (`ReportBatchItemFailures`), so only those
+//! go back to the queue or stream. A record fails when its handler returns `Err`, panics, or an
+//! extractor cannot build a parameter (a body that is not valid JSON for `T`); the rest of the
+//! batch goes on. Nothing is ever silently acknowledged: when a failure cannot be reported, the
+//! invocation fails and Lambda retries the whole batch.
+//!
+//! ```
+//! use batch_core::{BatchProcessor, Json, RecordCx, RecordError, RecordHandler};
+//! use batch_core::source::Sqs;
+//! use batch_core::testing::event_from_str;
+//!
+//! #[derive(serde::Deserialize)]
+//! struct Order { sku: String, quantity: u32 }
+//!
+//! struct PlaceOrder;
+//!
+//! impl RecordHandler<Sqs> for PlaceOrder {
+//!     type Output = ();
+//!     async fn call(&self, record: &RecordCx<'_, Sqs>) -> Result<(), RecordError> {
+//!         let Json(order) = record.extract::<Json<Order>>()?;
+//!         if order.quantity == 0 {
+//!             return Err(RecordError::handler(format!("no quantity for {}", order.sku)));
+//!         }
+//!         Ok(())
+//!     }
+//! }
+//!
+//! # tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(async {
+//! let event = event_from_str(r#"{"Records": [
+//!     {"messageId": "1", "eventSource": "aws:sqs", "body": "{\"sku\": \"A\", \"quantity\": 1}"},
+//!     {"messageId": "2", "eventSource": "aws:sqs", "body": "{\"sku\": \"B\", \"quantity\": 0}"},
+//!     {"messageId": "3", "eventSource": "aws:sqs", "body": "not json"}
+//! ]}"#);
+//! let response = BatchProcessor::<Sqs>::new().run(event, &PlaceOrder).await.unwrap();
+//! assert_eq!(
+//!     serde_json::to_string(&response).unwrap(),
+//!     r#"{"batchItemFailures":[{"itemIdentifier":"2"},{"itemIdentifier":"3"}]}"#
+//! );
+//! # });
+//! ```
+//!
+//! # Parts
+//! - [`source`]: what each source's events look like ([`Sqs`](source::Sqs),
+//!   [`Kinesis`](source::Kinesis), [`DynamoDb`](source::DynamoDb)).
+//! - [`extract`]: the handler's parameters ([`Json`], [`NewImage`], [`OldImage`], [`State`],
+//!   the raw record, [`Context`]) and the [`FromRecord`] trait for your own.
+//! - [`processor`]: [`BatchProcessor`], FIFO rules, custom [`Processor`]s (R13).
+//! - [`BatchReport`]: every record's outcome (R12); [`RecordHooks`]: success and failure hooks.
+//! - [`runtime`]: [`runtime::start`] serves Lambda, or runs the binary on a local event file.
+//! - [`testing`]: events in one line for your tests.
+//!
+//! # Panics
+//! A panic in a handler fails only its record; it is caught with `catch_unwind`. A profile with
+//! `panic = "abort"` loses that isolation: the process aborts, the invocation fails and Lambda
+//! retries the whole batch (nothing is lost, but every record of the batch runs again).
+
+pub mod error;
+pub mod event;
+pub mod extract;
+mod handler;
+mod hooks;
+mod outcome;
+pub mod processor;
+mod record;
+pub mod runtime;
+mod send;
+pub mod source;
+pub mod testing;
+
+pub use error::{BatchError, BoxError, RecordError, RecordErrorKind, RecordFailure};
+pub use event::BatchEvent;
+pub use extract::{FromRecord, Json, NewImage, OldImage, State};
+pub use handler::{FnHandler, IntoRecordResult, RecordHandler, handler_fn};
+pub use hooks::{NoHooks, RecordHooks};
+pub use outcome::{BatchReport, RecordOutcome};
+pub use processor::{BatchProcessor, DefaultProcessor, FifoPolicy, Processor};
+pub use record::RecordCx;
+pub use send::MaybeSend;
+
+pub use aws_lambda_events::dynamodb;
+pub use aws_lambda_events::kinesis::{self, KinesisEventRecord};
+pub use aws_lambda_events::sqs::{self, SqsMessage};
+pub use lambda_runtime::{Context, LambdaEvent};
+
+/// The `aws_lambda_events` crate, for every event and response type.
+pub use aws_lambda_events;
+/// The `lambda_runtime` crate.
+pub use lambda_runtime;
+
+pub use batch_macros::batch_handler;
+
+/// The names a handler file needs: `use batch_core::prelude::*;`.
+pub mod prelude {
+    pub use crate::batch_handler;
+    pub use crate::{BatchError, BoxError, Context, Json, LambdaEvent, NewImage, OldImage};
+    pub use crate::{KinesisEventRecord, RecordError, SqsMessage, State};
+    pub use aws_lambda_events::{dynamodb, kinesis, sqs};
+}

@@ -1,0 +1,294 @@
+//! Processors: how the records of a batch are run.
+//!
+//! [`BatchProcessor`] is the front: a source, options (FIFO rules, raising on an entire batch
+//! failure), an optional custom [`Processor`], hooks and state. [`BatchProcessor::run`] is what a
+//! `lambda_handler` does; [`BatchProcessor::process`] returns every record's outcome first (R12).
+
+mod custom;
+mod fifo;
+mod run;
+
+use std::any::Any;
+use std::marker::PhantomData;
+use std::sync::Arc;
+
+use lambda_runtime::{Context, LambdaEvent};
+
+pub use custom::{DefaultProcessor, Processor};
+pub use fifo::{FifoPolicy, PREVIOUS_GROUP_RECORD_FAILED, PREVIOUS_RECORD_FAILED};
+
+use crate::error::BatchError;
+use crate::event::BatchEvent;
+use crate::handler::RecordHandler;
+use crate::hooks::{NoHooks, RecordHooks};
+use crate::outcome::BatchReport;
+use crate::source::{BatchSource, Sqs};
+use run::Invocation;
+
+/// Options that shape how a batch is processed.
+#[derive(Debug, Clone)]
+pub(crate) struct Options {
+    pub(crate) fifo: FifoPolicy,
+    pub(crate) raise_on_entire_batch_failure: bool,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Self {
+            fifo: FifoPolicy::None,
+            raise_on_entire_batch_failure: true,
+        }
+    }
+}
+
+/// Shared state handed to the [`State<&T>`](crate::State) extractor.
+#[derive(Clone)]
+enum SharedState {
+    Static(&'static (dyn Any + Send + Sync)),
+    Owned(Arc<dyn Any + Send + Sync>),
+}
+
+impl SharedState {
+    fn get(&self) -> &(dyn Any + Send + Sync) {
+        match self {
+            SharedState::Static(state) => *state,
+            SharedState::Owned(state) => state.as_ref(),
+        }
+    }
+}
+
+/// Processes a batch event of source `S` with partial-failure reporting.
+///
+/// It holds no per-invocation state: one value serves warm invocations in a row and concurrent
+/// invocations alike. `P` is the [`Processor`] (lifecycle), `K` the [`RecordHooks`].
+///
+/// ```
+/// use batch_core::{BatchError, BatchProcessor, RecordCx, handler_fn};
+/// use batch_core::source::Sqs;
+/// use batch_core::testing::event_from_str;
+///
+/// # tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(async {
+/// let handler = handler_fn(|r: &RecordCx<'_, Sqs>| if r.id() == Some("2") { Err("boom") } else { Ok(()) });
+/// let event = r#"{"Records": [{"messageId": "1"}, {"messageId": "2"}, {"messageId": "3"}]}"#;
+///
+/// let processor = BatchProcessor::<Sqs>::new();
+/// let response = processor.run(event_from_str(event), &handler).await.unwrap();
+/// assert_eq!(serde_json::to_string(&response).unwrap(),
+///            r#"{"batchItemFailures":[{"itemIdentifier":"2"}]}"#);
+///
+/// // FIFO: the failure stops the batch; record 3 is reported without running.
+/// let fifo = BatchProcessor::<Sqs>::fifo();
+/// let response = fifo.run(event_from_str(event), &handler).await.unwrap();
+/// let ids: Vec<_> = response.batch_item_failures.iter().map(|f| f.item_identifier.as_str()).collect();
+/// assert_eq!(ids, ["2", "3"]);
+/// # });
+/// ```
+pub struct BatchProcessor<S, P = DefaultProcessor, K = NoHooks> {
+    options: Options,
+    processor: P,
+    hooks: K,
+    state: Option<SharedState>,
+    source: PhantomData<fn() -> S>,
+}
+
+impl<S: BatchSource> BatchProcessor<S> {
+    /// A processor with the default options: every record runs, and an entire batch failure
+    /// fails the invocation.
+    pub fn new() -> Self {
+        Self {
+            options: Options::default(),
+            processor: DefaultProcessor,
+            hooks: NoHooks,
+            state: None,
+            source: PhantomData,
+        }
+    }
+}
+
+impl<S: BatchSource> Default for BatchProcessor<S> {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl BatchProcessor<Sqs> {
+    /// A processor for an SQS FIFO queue: at the first failure it stops, and every later record
+    /// is reported as failed without running (R5). See
+    /// [`skip_group_on_error`](Self::skip_group_on_error).
+    pub fn fifo() -> Self {
+        Self::new().fifo_policy(FifoPolicy::StopOnFirstFailure)
+    }
+}
+
+impl<P, K> BatchProcessor<Sqs, P, K> {
+    /// FIFO: with `true`, a failure fails only the rest of its message group
+    /// (`attributes.MessageGroupId`), and other groups go on (R6); records without a group are
+    /// never skipped. With `false`, the first failure stops the batch (R5).
+    ///
+    /// ```
+    /// use batch_core::{BatchProcessor, RecordCx, handler_fn};
+    /// use batch_core::source::Sqs;
+    /// use batch_core::testing::event_from_str;
+    ///
+    /// # tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(async {
+    /// let handler = handler_fn(|r: &RecordCx<'_, Sqs>| if r.id() == Some("1") { Err("boom") } else { Ok(()) });
+    /// let event = event_from_str(r#"{"Records": [
+    ///     {"messageId": "1", "attributes": {"MessageGroupId": "a"}},
+    ///     {"messageId": "2", "attributes": {"MessageGroupId": "a"}},
+    ///     {"messageId": "3", "attributes": {"MessageGroupId": "b"}}
+    /// ]}"#);
+    /// let processor = BatchProcessor::<Sqs>::fifo().skip_group_on_error(true);
+    /// let response = processor.run(event, &handler).await.unwrap();
+    /// let ids: Vec<_> = response.batch_item_failures.iter().map(|f| f.item_identifier.as_str()).collect();
+    /// assert_eq!(ids, ["1", "2"]);
+    /// # });
+    /// ```
+    pub fn skip_group_on_error(self, skip: bool) -> Self {
+        self.fifo_policy(if skip {
+            FifoPolicy::SkipGroupOnError
+        } else {
+            FifoPolicy::StopOnFirstFailure
+        })
+    }
+
+    /// Sets the FIFO policy directly; [`FifoPolicy::None`] makes it a standard queue.
+    pub fn fifo_policy(mut self, policy: FifoPolicy) -> Self {
+        self.options.fifo = policy;
+        self
+    }
+}
+
+impl<S: BatchSource, P, K> BatchProcessor<S, P, K> {
+    /// When every record failed: with `true` (the default) the invocation fails with
+    /// [`BatchError::AllFailed`] and Lambda retries the whole batch (R4); with `false` the
+    /// response lists every record.
+    ///
+    /// ```
+    /// use batch_core::{BatchError, BatchProcessor, RecordCx, handler_fn};
+    /// use batch_core::source::Sqs;
+    /// use batch_core::testing::event_from_str;
+    ///
+    /// # tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(async {
+    /// let handler = handler_fn(|_: &RecordCx<'_, Sqs>| Err::<(), _>("down"));
+    /// let event = r#"{"Records": [{"messageId": "1"}, {"messageId": "2"}]}"#;
+    ///
+    /// let error = BatchProcessor::<Sqs>::new().run(event_from_str(event), &handler).await.unwrap_err();
+    /// assert!(matches!(error, BatchError::AllFailed { .. }));
+    /// assert!(error.to_string().starts_with("All records failed processing."));
+    ///
+    /// let lenient = BatchProcessor::<Sqs>::new().raise_on_entire_batch_failure(false);
+    /// let response = lenient.run(event_from_str(event), &handler).await.unwrap();
+    /// assert_eq!(response.batch_item_failures.len(), 2);
+    /// # });
+    /// ```
+    pub fn raise_on_entire_batch_failure(mut self, raise: bool) -> Self {
+        self.options.raise_on_entire_batch_failure = raise;
+        self
+    }
+
+    /// Uses a custom [`Processor`] (R13) instead of the built-in one.
+    pub fn with_processor<P2>(self, processor: P2) -> BatchProcessor<S, P2, K> {
+        BatchProcessor {
+            options: self.options,
+            processor,
+            hooks: self.hooks,
+            state: self.state,
+            source: PhantomData,
+        }
+    }
+
+    /// Calls these [`RecordHooks`] on every success and failure (R11).
+    pub fn with_hooks<K2>(self, hooks: K2) -> BatchProcessor<S, P, K2> {
+        BatchProcessor {
+            options: self.options,
+            processor: self.processor,
+            hooks,
+            state: self.state,
+            source: PhantomData,
+        }
+    }
+
+    /// Shares this value with every record through the [`State<&T>`](crate::State) extractor.
+    pub fn with_state(mut self, state: Arc<dyn Any + Send + Sync>) -> Self {
+        self.state = Some(SharedState::Owned(state));
+        self
+    }
+
+    /// Shares a value that lives for the whole process (what `#[batch_handler(state = ...)]`
+    /// builds) with every record.
+    pub fn with_static_state(mut self, state: &'static (dyn Any + Send + Sync)) -> Self {
+        self.state = Some(SharedState::Static(state));
+        self
+    }
+
+    /// Processes the event and returns every record's outcome, before any response is built
+    /// (R12). Fails, acknowledging nothing, when the event is malformed or of another source
+    /// (R8), or when the processor's `prepare` or `cleanup` fails.
+    pub async fn process<H>(
+        &self,
+        event: &BatchEvent,
+        context: &Context,
+        handler: &H,
+    ) -> Result<BatchReport<S, H::Output>, BatchError>
+    where
+        H: RecordHandler<S>,
+        P: Processor<S, H::Output>,
+        K: RecordHooks<S, H::Output>,
+    {
+        let invocation = Invocation {
+            options: &self.options,
+            processor: &self.processor,
+            hooks: &self.hooks,
+            handler,
+            state: self.state.as_ref().map(SharedState::get),
+            context,
+        };
+        invocation.process::<S>(event.as_str()).await
+    }
+
+    /// Processes the event and builds the Lambda response: what a `lambda_handler` does.
+    ///
+    /// Lists every failed record in input order; fails with [`BatchError::AllFailed`] when every
+    /// record failed (R4, unless turned off), and with another [`BatchError`] when a failed
+    /// record has no identifier (R7) or the event is malformed (R8).
+    pub async fn run<H>(
+        &self,
+        event: LambdaEvent<BatchEvent>,
+        handler: &H,
+    ) -> Result<S::Response, BatchError>
+    where
+        H: RecordHandler<S>,
+        P: Processor<S, H::Output>,
+        K: RecordHooks<S, H::Output>,
+    {
+        let report = self
+            .process(&event.payload, &event.context, handler)
+            .await?;
+        self.processor.response(report)
+    }
+}
+
+impl<S, P: Clone, K: Clone> Clone for BatchProcessor<S, P, K> {
+    fn clone(&self) -> Self {
+        Self {
+            options: self.options.clone(),
+            processor: self.processor.clone(),
+            hooks: self.hooks.clone(),
+            state: self.state.clone(),
+            source: PhantomData,
+        }
+    }
+}
+
+impl<S: BatchSource, P, K> std::fmt::Debug for BatchProcessor<S, P, K> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("BatchProcessor")
+            .field("source", &S::NAME)
+            .field("fifo", &self.options.fifo)
+            .field(
+                "raise_on_entire_batch_failure",
+                &self.options.raise_on_entire_batch_failure,
+            )
+            .finish_non_exhaustive()
+    }
+}

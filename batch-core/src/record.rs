@@ -1,0 +1,152 @@
+//! [`RecordCx`]: one record as its handler and extractors see it.
+
+use std::any::Any;
+use std::fmt;
+use std::sync::OnceLock;
+
+use lambda_runtime::Context;
+use serde_json::value::RawValue;
+
+use crate::error::{RecordError, RecordErrorKind};
+use crate::extract::FromRecord;
+use crate::source::{BatchSource, RecordHeader};
+
+/// One record of a batch, as its handler and extractors see it.
+///
+/// It is built when the record starts and dropped when the record is done, so the full record
+/// ([`record`](Self::record)) is parsed only for handlers that ask for it, and only while the
+/// record runs.
+///
+/// ```
+/// use batch_core::{BatchProcessor, RecordCx, handler_fn};
+/// use batch_core::source::Sqs;
+/// use batch_core::testing::event_from_str;
+///
+/// # tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(async {
+/// let handler = handler_fn(|record: &RecordCx<'_, Sqs>| {
+///     assert_eq!(record.id(), Some("m1"));
+///     assert_eq!(record.position(), 0);
+///     let message = record.record()?;
+///     assert_eq!(message.body.as_deref(), Some("hello"));
+///     Ok::<_, batch_core::RecordError>(())
+/// });
+/// let event = event_from_str(r#"{"Records": [{"messageId": "m1", "body": "hello"}]}"#);
+/// let response = BatchProcessor::<Sqs>::new().run(event, &handler).await.unwrap();
+/// assert!(response.batch_item_failures.is_empty());
+/// # });
+/// ```
+pub struct RecordCx<'e, S: BatchSource> {
+    position: usize,
+    raw: &'e RawValue,
+    header: &'e RecordHeader<'e>,
+    context: &'e Context,
+    state: Option<&'e (dyn Any + Send + Sync)>,
+    record: OnceLock<Result<S::Record, String>>,
+}
+
+impl<'e, S: BatchSource> RecordCx<'e, S> {
+    pub(crate) fn new(
+        position: usize,
+        raw: &'e RawValue,
+        header: &'e RecordHeader<'e>,
+        context: &'e Context,
+        state: Option<&'e (dyn Any + Send + Sync)>,
+    ) -> Self {
+        Self {
+            position,
+            raw,
+            header,
+            context,
+            state,
+            record: OnceLock::new(),
+        }
+    }
+
+    /// The record's position in the event's `Records` array, from 0.
+    pub fn position(&self) -> usize {
+        self.position
+    }
+
+    /// The record's identifier (SQS `messageId`, Kinesis `kinesis.sequenceNumber`, DynamoDB
+    /// `dynamodb.SequenceNumber`), exactly as received; `None` when it is missing, empty or not a
+    /// string.
+    pub fn id(&self) -> Option<&str> {
+        self.header.id.as_deref()
+    }
+
+    /// The Lambda context of the invocation.
+    pub fn context(&self) -> &'e Context {
+        self.context
+    }
+
+    /// The record's JSON text exactly as received.
+    pub fn raw_json(&self) -> &'e str {
+        self.raw.get()
+    }
+
+    /// The full record, deserialized into the `aws_lambda_events` type on first use.
+    ///
+    /// Fails the record (with the serde message) when the record does not fit that type, e.g. a
+    /// field of the wrong JSON type.
+    pub fn record(&self) -> Result<&S::Record, RecordError> {
+        self.record
+            .get_or_init(|| serde_json::from_str(self.raw.get()).map_err(|e| e.to_string()))
+            .as_ref()
+            .map_err(|e| {
+                RecordError::new(
+                    RecordErrorKind::Malformed,
+                    format!("{self} does not fit the {} record schema: {e}", S::NAME),
+                )
+            })
+    }
+
+    /// Runs an extractor on this record, as a handler parameter would.
+    ///
+    /// ```
+    /// use batch_core::{BatchProcessor, Json, RecordCx, RecordError, handler_fn};
+    /// use batch_core::source::Sqs;
+    /// use batch_core::testing::event_from_str;
+    ///
+    /// # tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(async {
+    /// let handler = handler_fn(|record: &RecordCx<'_, Sqs>| -> Result<u32, RecordError> {
+    ///     let Json(n) = record.extract::<Json<u32>>()?;
+    ///     Ok(n * 2)
+    /// });
+    /// let event = event_from_str(r#"{"Records": [{"messageId": "a", "body": "21"}]}"#);
+    /// let report = BatchProcessor::<Sqs>::new().process(&event.payload, &event.context, &handler).await.unwrap();
+    /// assert_eq!(report.outcomes()[0].value(), Some(&42));
+    /// # });
+    /// ```
+    pub fn extract<'r, X: FromRecord<'r, S>>(&'r self) -> Result<X, RecordError> {
+        X::from_record(self)
+    }
+
+    pub(crate) fn header(&self) -> &'e RecordHeader<'e> {
+        self.header
+    }
+
+    pub(crate) fn state(&self) -> Option<&'e (dyn Any + Send + Sync)> {
+        self.state
+    }
+}
+
+/// Names the record in messages: `record 3 (059f36b4-...)`, or `record 3` without an identifier.
+impl<S: BatchSource> fmt::Display for RecordCx<'_, S> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.id() {
+            Some(id) => write!(f, "record {} ({id})", self.position),
+            None => write!(f, "record {}", self.position),
+        }
+    }
+}
+
+/// Shows the position and identifier, never the body (R14).
+impl<S: BatchSource> fmt::Debug for RecordCx<'_, S> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("RecordCx")
+            .field("source", &S::NAME)
+            .field("position", &self.position)
+            .field("id", &self.id())
+            .finish_non_exhaustive()
+    }
+}

@@ -1,0 +1,132 @@
+//! Local invoke: run the handler once on an event from a file or stdin (DESIGN §6).
+
+use std::ffi::OsString;
+use std::future::Future;
+use std::io::{IsTerminal, Read};
+use std::path::Path;
+use std::process::ExitCode;
+
+use serde::Serialize;
+
+use super::{HandlerFn, HandlerFuture};
+use crate::error::{BatchError, BoxError};
+use crate::event::BatchEvent;
+use crate::testing::{test_context, test_event};
+
+/// Where the event comes from.
+enum Input {
+    Help,
+    Stdin,
+    File(OsString),
+}
+
+pub(super) async fn invoke<I, F, Fut, R>(init: I, handler: F) -> ExitCode
+where
+    I: Future<Output = Result<(), BoxError>>,
+    F: HandlerFn<Fut, R>,
+    Fut: HandlerFuture<R>,
+    R: Serialize,
+{
+    let mut args = std::env::args_os();
+    let program = args.next().unwrap_or_default();
+    let name = function_name(&program);
+    let input = match parse_args(args) {
+        Ok(input) => input,
+        Err(message) => return fail(&format!("{message}\n\n{}", usage(&name))),
+    };
+    let text = match read_event(&input) {
+        Ok(Some(text)) => text,
+        Ok(None) => {
+            print!("{}", usage(&name));
+            return ExitCode::SUCCESS;
+        }
+        Err(message) => return fail(&message),
+    };
+    if let Err(e) = init.await {
+        return fail(&BatchError::State(e).to_string());
+    }
+    let event = test_event(BatchEvent::from_json(text), test_context(&name));
+    match handler(event).await {
+        Ok(response) => match serde_json::to_string(&response) {
+            Ok(line) => {
+                println!("{line}");
+                ExitCode::SUCCESS
+            }
+            Err(e) => fail(&format!("cannot serialize the response: {e}")),
+        },
+        Err(e) => fail(&e.to_string()),
+    }
+}
+
+fn fail(message: &str) -> ExitCode {
+    eprintln!("Error: {message}");
+    ExitCode::FAILURE
+}
+
+fn function_name(program: &OsString) -> String {
+    Path::new(program)
+        .file_stem()
+        .map(|stem| stem.to_string_lossy().into_owned())
+        .filter(|stem| !stem.is_empty())
+        .unwrap_or_else(|| "lambda-function".to_owned())
+}
+
+fn parse_args(mut args: impl Iterator<Item = OsString>) -> Result<Input, String> {
+    let input = match args.next() {
+        None => Input::Stdin,
+        Some(arg) if arg == "--help" || arg == "-h" => Input::Help,
+        Some(arg) if arg == "-" => Input::Stdin,
+        Some(arg) if arg.to_string_lossy().starts_with('-') => {
+            return Err(format!("unknown option `{}`", arg.to_string_lossy()));
+        }
+        Some(arg) => Input::File(arg),
+    };
+    match args.next() {
+        Some(extra) => Err(format!(
+            "unexpected argument `{}`: give one event file",
+            extra.to_string_lossy()
+        )),
+        None => Ok(input),
+    }
+}
+
+/// The event's text, or `None` for `--help`.
+fn read_event(input: &Input) -> Result<Option<String>, String> {
+    match input {
+        Input::Help => Ok(None),
+        Input::File(path) => std::fs::read_to_string(path)
+            .map(Some)
+            .map_err(|e| format!("cannot read `{}`: {e}", Path::new(path).display())),
+        Input::Stdin => {
+            let mut stdin = std::io::stdin();
+            if stdin.is_terminal() {
+                return Err(
+                    "no event given: pass an event file, or pipe the event on stdin (see --help)"
+                        .to_owned(),
+                );
+            }
+            let mut text = String::new();
+            stdin
+                .read_to_string(&mut text)
+                .map(|_| Some(text))
+                .map_err(|e| format!("cannot read the event from stdin: {e}"))
+        }
+    }
+}
+
+fn usage(name: &str) -> String {
+    format!(
+        "Usage: {name} [EVENT.json | -]
+
+Runs this Lambda function once on a batch event (local invoke) and prints the
+response as one line of JSON on stdout. With `-` or no argument the event is
+read from stdin. Logs go to stderr.
+
+Exit status: 0 when the function returned a response; 1 when it returned an
+error (printed on stderr as `Error: ...`), or the event could not be read.
+
+Deployed, the same binary serves the Lambda Runtime API: it does so whenever
+AWS_LAMBDA_RUNTIME_API is set (by AWS Lambda or `cargo lambda watch`).
+"
+    )
+}

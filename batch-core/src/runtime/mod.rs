@@ -1,0 +1,171 @@
+//! Glue to `lambda_runtime`: [`start`] serves the Lambda Runtime API when
+//! `AWS_LAMBDA_RUNTIME_API` is set, and runs local invoke otherwise.
+//!
+//! Local invoke makes the binary a command-line tool: `BIN EVENT.json` (or `BIN -`, or
+//! `BIN < EVENT.json`) runs the handler once on that event and prints the response as one line
+//! of JSON on stdout (exit 0), or `Error: ` and the message on stderr (exit 1). Logs go to
+//! stderr. `BIN --help` prints usage.
+
+mod local;
+
+use std::future::Future;
+use std::process::ExitCode;
+
+use lambda_runtime::LambdaEvent;
+use serde::Serialize;
+
+use crate::error::{BatchError, BoxError};
+use crate::event::BatchEvent;
+
+/// The environment variable Lambda sets to the Runtime API's address.
+pub const RUNTIME_API_VAR: &str = "AWS_LAMBDA_RUNTIME_API";
+
+/// Runs a `lambda_handler`: under Lambda (`AWS_LAMBDA_RUNTIME_API` set) the `lambda_runtime`
+/// loop, otherwise local invoke on the event named on the command line. Sets up `tracing`
+/// (honouring `AWS_LAMBDA_LOG_LEVEL` and `RUST_LOG`) unless a subscriber is already set.
+///
+/// ```no_run
+/// use batch_core::{BatchError, BatchEvent, BatchProcessor, LambdaEvent, RecordCx, handler_fn};
+/// use batch_core::aws_lambda_events::sqs::SqsBatchResponse;
+/// use batch_core::source::Sqs;
+///
+/// async fn lambda_handler(event: LambdaEvent<BatchEvent>) -> Result<SqsBatchResponse, BatchError> {
+///     let handler = handler_fn(|record: &RecordCx<'_, Sqs>| {
+///         tracing::info!(id = record.id(), "processing");
+///     });
+///     BatchProcessor::<Sqs>::new().run(event, &handler).await
+/// }
+///
+/// fn main() -> std::process::ExitCode {
+///     batch_core::runtime::start(lambda_handler)
+/// }
+/// ```
+pub fn start<F, Fut, R>(handler: F) -> ExitCode
+where
+    F: HandlerFn<Fut, R>,
+    Fut: HandlerFuture<R>,
+    R: Serialize + Send + 'static,
+{
+    start_with_init(async { Ok(()) }, handler)
+}
+
+/// Like [`start`], but first awaits `init` (e.g. building shared state) once, before the first
+/// invocation: Lambda's init phase. An init error exits non-zero, which Lambda reports as an
+/// init error.
+pub fn start_with_init<I, F, Fut, R>(init: I, handler: F) -> ExitCode
+where
+    I: Future<Output = Result<(), BoxError>>,
+    F: HandlerFn<Fut, R>,
+    Fut: HandlerFuture<R>,
+    R: Serialize + Send + 'static,
+{
+    let under_lambda = std::env::var_os(RUNTIME_API_VAR).is_some();
+    if under_lambda {
+        init_tracing(std::io::stdout);
+    } else {
+        // stdout carries the one JSON line of local invoke: logs must not corrupt it.
+        init_tracing(std::io::stderr);
+    }
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(runtime) => runtime,
+        Err(e) => {
+            eprintln!("Error: cannot start the tokio runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    runtime.block_on(async {
+        if under_lambda {
+            serve(init, handler).await
+        } else {
+            local::invoke(init, handler).await
+        }
+    })
+}
+
+async fn serve<I, F, Fut, R>(init: I, handler: F) -> ExitCode
+where
+    I: Future<Output = Result<(), BoxError>>,
+    F: HandlerFn<Fut, R>,
+    Fut: HandlerFuture<R>,
+    R: Serialize + Send + 'static,
+{
+    if let Err(e) = init.await {
+        tracing::error!(error = %e, "init failed");
+        eprintln!("Error: {}", BatchError::State(e));
+        return ExitCode::FAILURE;
+    }
+    match run_loop(handler).await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            tracing::error!(error = %e, "the Lambda runtime loop stopped");
+            eprintln!("Error: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+#[cfg(not(feature = "concurrency-tokio"))]
+async fn run_loop<F, Fut, R>(handler: F) -> Result<(), lambda_runtime::Error>
+where
+    F: HandlerFn<Fut, R>,
+    Fut: HandlerFuture<R>,
+    R: Serialize + Send + 'static,
+{
+    lambda_runtime::run(lambda_runtime::service_fn(handler)).await
+}
+
+#[cfg(feature = "concurrency-tokio")]
+async fn run_loop<F, Fut, R>(handler: F) -> Result<(), lambda_runtime::Error>
+where
+    F: HandlerFn<Fut, R>,
+    Fut: HandlerFuture<R>,
+    R: Serialize + Send + 'static,
+{
+    lambda_runtime::run_concurrent(lambda_runtime::service_fn(handler)).await
+}
+
+/// Sets up the default `tracing` subscriber once, unless the program already set one.
+fn init_tracing<W>(writer: W)
+where
+    W: for<'w> lambda_runtime::tracing::subscriber::fmt::MakeWriter<'w> + Send + Sync + 'static,
+{
+    if !tracing::dispatcher::has_been_set() {
+        lambda_runtime::tracing::init_default_subscriber_with_writer(writer);
+    }
+}
+
+/// A `lambda_handler` function: takes the event, returns the response or a [`BatchError`].
+///
+/// With the `concurrency-tokio` feature it must also be `Clone + Send + 'static`, as
+/// `lambda_runtime::run_concurrent` requires.
+#[cfg(not(feature = "concurrency-tokio"))]
+pub trait HandlerFn<Fut, R>: Fn(LambdaEvent<BatchEvent>) -> Fut {}
+#[cfg(not(feature = "concurrency-tokio"))]
+impl<F: Fn(LambdaEvent<BatchEvent>) -> Fut, Fut, R> HandlerFn<Fut, R> for F {}
+
+/// A `lambda_handler` function: takes the event, returns the response or a [`BatchError`].
+///
+/// With the `concurrency-tokio` feature it must also be `Clone + Send + 'static`, as
+/// `lambda_runtime::run_concurrent` requires.
+#[cfg(feature = "concurrency-tokio")]
+pub trait HandlerFn<Fut, R>: Fn(LambdaEvent<BatchEvent>) -> Fut + Clone + Send + 'static {}
+#[cfg(feature = "concurrency-tokio")]
+impl<F, Fut, R> HandlerFn<Fut, R> for F where
+    F: Fn(LambdaEvent<BatchEvent>) -> Fut + Clone + Send + 'static
+{
+}
+
+/// The future of a `lambda_handler` (also `Send + 'static` with `concurrency-tokio`).
+#[cfg(not(feature = "concurrency-tokio"))]
+pub trait HandlerFuture<R>: Future<Output = Result<R, BatchError>> {}
+#[cfg(not(feature = "concurrency-tokio"))]
+impl<T: Future<Output = Result<R, BatchError>>, R> HandlerFuture<R> for T {}
+
+/// The future of a `lambda_handler` (also `Send + 'static` with `concurrency-tokio`).
+#[cfg(feature = "concurrency-tokio")]
+pub trait HandlerFuture<R>: Future<Output = Result<R, BatchError>> + Send + 'static {}
+#[cfg(feature = "concurrency-tokio")]
+impl<T, R> HandlerFuture<R> for T where T: Future<Output = Result<R, BatchError>> + Send + 'static {}

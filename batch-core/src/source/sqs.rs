@@ -1,0 +1,156 @@
+//! Amazon SQS, standard and FIFO queues.
+
+use std::borrow::Cow;
+
+use aws_lambda_events::sqs::{BatchItemFailure, SqsBatchResponse, SqsMessage};
+use serde::Deserialize;
+use serde_json::value::RawValue;
+
+use super::{BatchSource, RecordHeader, json_str, read_object};
+
+/// Amazon SQS: standard queues, and FIFO queues with the processor's FIFO policies
+/// ([`BatchProcessor::fifo`](crate::BatchProcessor::fifo)).
+///
+/// Records are [`SqsMessage`]s identified by `messageId`; a FIFO record's ordering key is
+/// `attributes.MessageGroupId`. The response is an [`SqsBatchResponse`].
+///
+/// ```
+/// use batch_core::BatchProcessor;
+/// use batch_core::source::Sqs;
+///
+/// let standard = BatchProcessor::<Sqs>::new();
+/// let fifo = BatchProcessor::<Sqs>::fifo().skip_group_on_error(true);
+/// # let _ = (standard, fifo);
+/// ```
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Sqs;
+
+#[derive(Deserialize)]
+struct Header<'e> {
+    #[serde(rename = "messageId", borrow, default)]
+    message_id: Option<&'e RawValue>,
+    #[serde(rename = "eventSource", borrow, default)]
+    event_source: Option<&'e RawValue>,
+    #[serde(borrow, default)]
+    attributes: Option<&'e RawValue>,
+    #[serde(borrow, default)]
+    body: Option<&'e RawValue>,
+}
+
+#[derive(Deserialize)]
+struct Attributes<'e> {
+    #[serde(rename = "MessageGroupId", borrow, default)]
+    message_group_id: Option<&'e RawValue>,
+}
+
+impl BatchSource for Sqs {
+    const EVENT_SOURCE: &'static str = "aws:sqs";
+    const NAME: &'static str = "SQS";
+    const ID_FIELD: &'static str = "messageId";
+    type Record = SqsMessage;
+    type Response = SqsBatchResponse;
+
+    fn read_header(raw: &RawValue) -> RecordHeader<'_> {
+        let fields: Header<'_> = match read_object(raw, "the record") {
+            Ok(fields) => fields,
+            Err(reason) => return RecordHeader::unreadable(reason),
+        };
+        let mut header = RecordHeader {
+            ordering: fields.attributes,
+            payload: fields.body,
+            ..RecordHeader::default()
+        };
+        header.read_id(fields.message_id, Self::ID_FIELD);
+        header.check_event_source(fields.event_source, Self::EVENT_SOURCE);
+        header
+    }
+
+    fn ordering_key(raw: &RawValue) -> Result<Option<Cow<'_, str>>, String> {
+        let attributes: Attributes<'_> = read_object(raw, "`attributes`")?;
+        let Some(group) = attributes.message_group_id else {
+            return Ok(None);
+        };
+        match json_str(group) {
+            Some(group) if group.is_empty() => Ok(None),
+            Some(group) => Ok(Some(group)),
+            None => Err(format!(
+                "`attributes.MessageGroupId` is not a string: {}",
+                group.get()
+            )),
+        }
+    }
+
+    fn response<'a>(failed: impl Iterator<Item = &'a str>) -> SqsBatchResponse {
+        let mut response = SqsBatchResponse::default();
+        response.batch_item_failures = failed
+            .map(|id| {
+                let mut failure = BatchItemFailure::default();
+                failure.item_identifier = id.to_owned();
+                failure
+            })
+            .collect();
+        response
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn header(text: &str) -> RecordHeader<'_> {
+        Sqs::read_header(serde_json::from_str(text).unwrap())
+    }
+
+    fn group(text: &str) -> Result<Option<String>, String> {
+        let h = header(text);
+        match h.ordering {
+            Some(raw) => Sqs::ordering_key(raw).map(|g| g.map(Cow::into_owned)),
+            None => Ok(None),
+        }
+    }
+
+    #[test]
+    fn reads_id_source_body_and_group() {
+        let h = header(
+            r#"{"messageId":"m1","eventSource":"aws:sqs","body":"{}","attributes":{"MessageGroupId":"g"}}"#,
+        );
+        assert_eq!(h.id.as_deref(), Some("m1"));
+        assert!(h.foreign_source.is_none() && h.malformed.is_none());
+        assert_eq!(h.payload.unwrap().get(), r#""{}""#);
+        assert_eq!(
+            group(r#"{"attributes":{"MessageGroupId":"g"}}"#),
+            Ok(Some("g".into()))
+        );
+    }
+
+    #[test]
+    fn missing_or_empty_group_is_no_group() {
+        assert_eq!(group(r#"{"attributes":{}}"#), Ok(None));
+        assert_eq!(group(r#"{"attributes":{"MessageGroupId":""}}"#), Ok(None));
+        assert_eq!(group(r#"{}"#), Ok(None));
+        assert!(group(r#"{"attributes":{"MessageGroupId":5}}"#).is_err());
+        assert!(group(r#"{"attributes":"x"}"#).is_err());
+    }
+
+    #[test]
+    fn foreign_and_unreadable_records() {
+        let h = header(r#"{"messageId":"m1","eventSource":"aws:kinesis"}"#);
+        assert_eq!(h.foreign_source.as_deref(), Some("aws:kinesis"));
+        let h = header("[1]");
+        assert!(h.id.is_none());
+        assert_eq!(
+            h.malformed.as_deref(),
+            Some("the record is an array, not an object")
+        );
+    }
+
+    #[test]
+    fn response_lists_ids_in_order() {
+        let response = Sqs::response(["b", "a", "b"].into_iter());
+        let json = serde_json::to_string(&response).unwrap();
+        assert_eq!(
+            json,
+            r#"{"batchItemFailures":[{"itemIdentifier":"b"},{"itemIdentifier":"a"},{"itemIdentifier":"b"}]}"#
+        );
+    }
+}

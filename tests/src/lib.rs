@@ -1,0 +1,1 @@
+//! Integration tests of lambda-batch live in `tests/`.
