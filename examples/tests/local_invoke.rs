@@ -1,0 +1,194 @@
+//! Runs every example binary in local invoke (DESIGN §6) on its sample event and checks stdout,
+//! stderr and the exit code.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+fn events_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("events")
+}
+
+fn run(bin: &str, args: &[&str], stdin: Option<&str>) -> Output {
+    let mut child = Command::new(bin)
+        .args(args)
+        .env_remove("AWS_LAMBDA_RUNTIME_API")
+        .env("RUST_LOG", "info")
+        .stdin(if stdin.is_some() {
+            Stdio::piped()
+        } else {
+            Stdio::null()
+        })
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the example binary starts");
+    if let Some(text) = stdin {
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(text.as_bytes())
+            .unwrap();
+    }
+    child.wait_with_output().unwrap()
+}
+
+fn stdout(output: &Output) -> &str {
+    std::str::from_utf8(&output.stdout).unwrap()
+}
+
+fn stderr(output: &Output) -> &str {
+    std::str::from_utf8(&output.stderr).unwrap()
+}
+
+/// Runs `bin` on `examples/events/<event>` and checks it printed exactly `expected` and a newline.
+fn assert_response(bin: &str, event: &str, expected: &str) {
+    let path = events_dir().join(event);
+    let output = run(bin, &[path.to_str().unwrap()], None);
+    assert_eq!(output.status.code(), Some(0), "stderr: {}", stderr(&output));
+    assert_eq!(stdout(&output), format!("{expected}\n"));
+}
+
+#[test]
+fn sqs_reports_the_poison_body_and_the_rejected_order() {
+    assert_response(
+        env!("CARGO_BIN_EXE_sqs"),
+        "sqs.json",
+        r#"{"batchItemFailures":[{"itemIdentifier":"244fc6b4-87a3-44ab-83d2-361172410c3a"},{"itemIdentifier":"7a2e6cd1-1b2c-4e8f-9d3a-5f6b7c8d9e0f"}]}"#,
+    );
+}
+
+#[test]
+fn fifo_skips_the_rest_of_the_failed_group_only() {
+    assert_response(
+        env!("CARGO_BIN_EXE_sqs_fifo"),
+        "sqs-fifo.json",
+        r#"{"batchItemFailures":[{"itemIdentifier":"fifo-2"},{"itemIdentifier":"fifo-4"}]}"#,
+    );
+}
+
+#[test]
+fn kinesis_reports_sequence_numbers() {
+    assert_response(
+        env!("CARGO_BIN_EXE_kinesis"),
+        "kinesis.json",
+        r#"{"batchItemFailures":[{"itemIdentifier":"49590338271490256608559692540925702759324208523137515618"},{"itemIdentifier":"49590338271490256608559692541114340500326730457002754146"}]}"#,
+    );
+}
+
+#[test]
+fn dynamodb_reports_the_misfit_image_and_the_empty_stock() {
+    assert_response(
+        env!("CARGO_BIN_EXE_dynamodb"),
+        "dynamodb.json",
+        r#"{"batchItemFailures":[{"itemIdentifier":"4421584500"},{"itemIdentifier":"5563918774"}]}"#,
+    );
+}
+
+#[test]
+fn logs_go_to_stderr_and_never_show_bodies() {
+    let path = events_dir().join("sqs.json");
+    let output = run(env!("CARGO_BIN_EXE_sqs"), &[path.to_str().unwrap()], None);
+    assert!(stderr(&output).contains("record failed"));
+    assert_eq!(stdout(&output).lines().count(), 1);
+    // The poison body is base64 text; it must not appear in the logs.
+    assert!(!stderr(&output).contains("SGVsbG8sIHRoaXMgaXMgYSB0ZXN0Lg=="));
+}
+
+#[test]
+fn reads_the_event_from_stdin_with_dash_or_no_argument() {
+    let event = std::fs::read_to_string(events_dir().join("sqs-fifo.json")).unwrap();
+    let expected = "{\"batchItemFailures\":[{\"itemIdentifier\":\"fifo-2\"},{\"itemIdentifier\":\"fifo-4\"}]}\n";
+    for args in [&["-"][..], &[][..]] {
+        let output = run(env!("CARGO_BIN_EXE_sqs_fifo"), args, Some(&event));
+        assert_eq!(output.status.code(), Some(0), "args {args:?}");
+        assert_eq!(stdout(&output), expected, "args {args:?}");
+    }
+}
+
+#[test]
+fn help_prints_usage_on_stdout_and_exits_0() {
+    for flag in ["--help", "-h"] {
+        let output = run(env!("CARGO_BIN_EXE_kinesis"), &[flag], None);
+        assert_eq!(output.status.code(), Some(0));
+        assert!(stdout(&output).starts_with("Usage: kinesis [EVENT.json | -]"));
+        assert!(stderr(&output).is_empty());
+    }
+}
+
+#[test]
+fn an_all_failed_batch_is_an_error_with_exit_1() {
+    let event = r#"{"Records": [
+        {"messageId": "a", "eventSource": "aws:sqs", "body": "not json"},
+        {"messageId": "b", "eventSource": "aws:sqs", "body": "{\"sku\": \"X\", \"quantity\": 0}"}
+    ]}"#;
+    let output = run(env!("CARGO_BIN_EXE_sqs"), &["-"], Some(event));
+    assert_eq!(output.status.code(), Some(1));
+    assert!(stdout(&output).is_empty());
+    let err = stderr(&output);
+    let line = err
+        .lines()
+        .find(|l| l.starts_with("Error: "))
+        .expect("an Error: line");
+    assert_eq!(
+        line,
+        "Error: All records failed processing. 2 individual errors:"
+    );
+    assert!(err.contains("- record 0 (a): "));
+    assert!(err.contains("- record 1 (b): order for X has no quantity"));
+}
+
+#[test]
+fn invalid_json_and_wrong_source_are_errors_with_exit_1() {
+    let cases = [
+        (
+            "{not json",
+            "Error: invalid event: the event is not valid JSON",
+        ),
+        (
+            r#"{"Records": [{"eventSource": "aws:kinesis", "kinesis": {}}]}"#,
+            "Error: record 0 comes from aws:kinesis, but this handler processes aws:sqs events",
+        ),
+        (
+            r#"{"records": []}"#,
+            "Error: invalid event: it has no `Records` field",
+        ),
+    ];
+    for (event, expected) in cases {
+        let output = run(env!("CARGO_BIN_EXE_sqs"), &["-"], Some(event));
+        assert_eq!(output.status.code(), Some(1), "{event}");
+        assert!(stdout(&output).is_empty(), "{event}");
+        assert!(
+            stderr(&output).contains(expected),
+            "{event}: {}",
+            stderr(&output)
+        );
+    }
+}
+
+#[test]
+fn an_unreadable_file_or_extra_argument_is_an_error_with_exit_1() {
+    let output = run(
+        env!("CARGO_BIN_EXE_dynamodb"),
+        &["/no/such/event.json"],
+        None,
+    );
+    assert_eq!(output.status.code(), Some(1));
+    assert!(stderr(&output).starts_with("Error: cannot read `/no/such/event.json`: "));
+
+    let output = run(env!("CARGO_BIN_EXE_dynamodb"), &["a.json", "b.json"], None);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(stderr(&output).starts_with("Error: unexpected argument `b.json`"));
+}
+
+#[test]
+fn an_empty_batch_answers_an_empty_failure_list() {
+    let output = run(
+        env!("CARGO_BIN_EXE_kinesis"),
+        &["-"],
+        Some(r#"{"Records": []}"#),
+    );
+    assert_eq!(output.status.code(), Some(0));
+    assert_eq!(stdout(&output), "{\"batchItemFailures\":[]}\n");
+}
