@@ -1,0 +1,83 @@
+//! Runs example binaries under the real `lambda_runtime` loop against a mock Runtime API.
+
+mod support;
+
+use support::mock_runtime::{MockRuntime, Posted};
+
+const ALL_FAILED: &str = r#"{"Records": [
+    {"messageId": "x1", "eventSource": "aws:sqs", "body": "not json"},
+    {"messageId": "x2", "eventSource": "aws:sqs", "body": "{\"sku\": \"X\", \"quantity\": 0}"}
+]}"#;
+
+fn sample(name: &str) -> String {
+    std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("events")
+            .join(name),
+    )
+    .unwrap()
+}
+
+#[test]
+fn posts_the_partial_failure_response_then_an_error_then_serves_on() {
+    let mock = MockRuntime::start(vec![
+        sample("sqs.json"),
+        ALL_FAILED.to_owned(),
+        sample("sqs.json"),
+    ]);
+    let mut function = mock.spawn_function(env!("CARGO_BIN_EXE_sqs"));
+
+    let partial = r#"{"batchItemFailures":[{"itemIdentifier":"244fc6b4-87a3-44ab-83d2-361172410c3a"},{"itemIdentifier":"7a2e6cd1-1b2c-4e8f-9d3a-5f6b7c8d9e0f"}]}"#;
+    assert_eq!(
+        mock.next_posted(),
+        Posted::Response {
+            request_id: "req-1".into(),
+            body: partial.into()
+        }
+    );
+
+    let Posted::Error { request_id, body } = mock.next_posted() else {
+        panic!("an all-failed batch is posted as an invocation error");
+    };
+    assert_eq!(request_id, "req-2");
+    let error: serde_json::Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(error["errorType"], "BatchProcessingError");
+    let message = error["errorMessage"].as_str().unwrap();
+    assert!(
+        message.starts_with("All records failed processing. 2 individual errors:"),
+        "{message}"
+    );
+    assert!(
+        message.contains("record 1 (x2): order for X has no quantity"),
+        "{message}"
+    );
+
+    // The process keeps serving: the third invocation is answered like the first.
+    assert_eq!(
+        mock.next_posted(),
+        Posted::Response {
+            request_id: "req-3".into(),
+            body: partial.into()
+        }
+    );
+    assert!(function.is_running());
+}
+
+#[test]
+fn a_malformed_event_is_posted_as_an_error_naming_the_source() {
+    let mock = MockRuntime::start(vec![
+        r#"{"Records": "nope"}"#.to_owned(),
+        sample("kinesis.json"),
+    ]);
+    let _function = mock.spawn_function(env!("CARGO_BIN_EXE_kinesis"));
+    let Posted::Error { body, .. } = mock.next_posted() else {
+        panic!("a malformed event fails the invocation");
+    };
+    let error: serde_json::Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(error["errorType"], "InvalidEventError");
+    assert_eq!(
+        error["errorMessage"],
+        "invalid event: its `Records` field is a string, not an array (expected a batch event from aws:kinesis); nothing was processed"
+    );
+    assert!(matches!(mock.next_posted(), Posted::Response { .. }));
+}

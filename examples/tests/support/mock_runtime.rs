@@ -1,0 +1,160 @@
+//! An in-process mock of the Lambda Runtime API on 127.0.0.1, enough for `lambda_runtime`:
+//! `GET /2018-06-01/runtime/invocation/next` hands out queued events, `POST .../response` and
+//! `POST .../error` are recorded. With no event left, `next` never answers (as Lambda freezes).
+
+use std::collections::VecDeque;
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::process::{Child, Command, Stdio};
+use std::sync::mpsc::{Receiver, Sender, channel};
+use std::sync::{Arc, Mutex};
+use std::thread;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+/// What the function posted for one invocation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Posted {
+    Response { request_id: String, body: String },
+    Error { request_id: String, body: String },
+    InitError { body: String },
+}
+
+pub struct MockRuntime {
+    pub address: String,
+    posted: Receiver<Posted>,
+}
+
+impl MockRuntime {
+    /// Starts the mock with these events queued; request ids are `req-1`, `req-2`, ...
+    pub fn start(events: Vec<String>) -> Self {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let address = listener.local_addr().unwrap().to_string();
+        let queue = Arc::new(Mutex::new(
+            events.into_iter().enumerate().collect::<VecDeque<_>>(),
+        ));
+        let (sender, posted) = channel();
+        thread::spawn(move || {
+            for stream in listener.incoming().flatten() {
+                let (queue, sender) = (queue.clone(), sender.clone());
+                thread::spawn(move || serve(stream, &queue, &sender));
+            }
+        });
+        Self { address, posted }
+    }
+
+    /// The next thing the function posted, waiting up to 20 s.
+    pub fn next_posted(&self) -> Posted {
+        self.posted
+            .recv_timeout(Duration::from_secs(20))
+            .expect("the function posts a result within 20 s")
+    }
+
+    /// Runs `bin` as Lambda would, against this mock.
+    pub fn spawn_function(&self, bin: &str) -> FunctionProcess {
+        let child = Command::new(bin)
+            .env("AWS_LAMBDA_RUNTIME_API", &self.address)
+            .env("AWS_LAMBDA_FUNCTION_NAME", "mock-function")
+            .env("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "128")
+            .env("AWS_LAMBDA_FUNCTION_VERSION", "$LATEST")
+            .env("RUST_LOG", "warn")
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        FunctionProcess(child)
+    }
+}
+
+/// The function's process; killed when dropped, also when an assertion fails.
+pub struct FunctionProcess(Child);
+
+impl FunctionProcess {
+    /// Whether the process is still running.
+    pub fn is_running(&mut self) -> bool {
+        self.0.try_wait().unwrap().is_none()
+    }
+}
+
+impl Drop for FunctionProcess {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+type Queue = Mutex<VecDeque<(usize, String)>>;
+
+fn serve(stream: TcpStream, queue: &Queue, sender: &Sender<Posted>) {
+    let mut reader = BufReader::new(stream.try_clone().unwrap());
+    let mut writer = stream;
+    loop {
+        let mut request_line = String::new();
+        if reader.read_line(&mut request_line).unwrap_or(0) == 0 {
+            return;
+        }
+        let mut content_length = 0;
+        loop {
+            let mut line = String::new();
+            if reader.read_line(&mut line).unwrap_or(0) == 0 {
+                return;
+            }
+            let line = line.trim_end();
+            if line.is_empty() {
+                break;
+            }
+            if let Some((name, value)) = line.split_once(':') {
+                if name.eq_ignore_ascii_case("content-length") {
+                    content_length = value.trim().parse().unwrap();
+                }
+            }
+        }
+        let mut body = vec![0; content_length];
+        reader.read_exact(&mut body).unwrap();
+        let body = String::from_utf8(body).unwrap();
+        let mut parts = request_line.split_whitespace();
+        let (method, path) = (parts.next().unwrap_or(""), parts.next().unwrap_or(""));
+        let path = path.trim_start_matches("/2018-06-01/runtime/");
+        if method == "GET" && path == "invocation/next" {
+            let next = queue.lock().unwrap().pop_front();
+            let Some((index, event)) = next else {
+                // No more events: hold the connection, as a frozen environment would.
+                thread::sleep(Duration::from_secs(3600));
+                return;
+            };
+            let deadline = SystemTime::now()
+                .duration_since(UNIX_EPOCH)
+                .unwrap()
+                .as_millis()
+                + 60_000;
+            let head = format!(
+                "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\n\
+                 lambda-runtime-aws-request-id: req-{}\r\nlambda-runtime-deadline-ms: {deadline}\r\n\
+                 lambda-runtime-invoked-function-arn: arn:aws:lambda:us-east-1:000000000000:function:mock-function\r\n\
+                 content-length: {}\r\n\r\n",
+                index + 1,
+                event.len()
+            );
+            writer.write_all(head.as_bytes()).unwrap();
+            writer.write_all(event.as_bytes()).unwrap();
+        } else {
+            let posted = match path.rsplit_once('/') {
+                Some(("init", "error")) => Posted::InitError { body },
+                Some((id, "response")) => Posted::Response {
+                    request_id: id.trim_start_matches("invocation/").to_owned(),
+                    body,
+                },
+                Some((id, "error")) => Posted::Error {
+                    request_id: id.trim_start_matches("invocation/").to_owned(),
+                    body,
+                },
+                _ => panic!("unexpected request {method} {path}"),
+            };
+            writer
+                .write_all(b"HTTP/1.1 202 Accepted\r\ncontent-length: 2\r\n\r\n{}")
+                .unwrap();
+            let _ = sender.send(posted);
+        }
+        writer.flush().unwrap();
+    }
+}

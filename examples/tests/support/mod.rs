@@ -1,0 +1,2 @@
+//! Helpers shared by the example tests.
+pub mod mock_runtime;
