@@ -77,7 +77,9 @@ pub use extract::{FromRecord, Json, NewImage, OldImage, State};
 pub use handler::{FnHandler, IntoRecordResult, RecordHandler, handler_fn};
 pub use hooks::{NoHooks, RecordHooks};
 pub use outcome::{BatchReport, RecordOutcome};
-pub use processor::{BatchProcessor, DefaultProcessor, FifoPolicy, Processor};
+pub use processor::{
+    BatchProcessor, DeadlineExt, DefaultProcessor, FifoPolicy, Processor, StreamSource,
+};
 pub use record::RecordCx;
 pub use send::MaybeSend;
 

@@ -41,11 +41,6 @@ impl FifoState {
         }
     }
 
-    /// Whether records' message groups matter.
-    pub(crate) fn reads_groups(&self) -> bool {
-        self.policy != FifoPolicy::None
-    }
-
     /// The error of a record that must not start, or `None` when it may start.
     pub(crate) fn blocked(&self, group: Option<&str>) -> Option<RecordError> {
         if self.stopped {

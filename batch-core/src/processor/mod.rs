@@ -5,24 +5,31 @@
 //! `lambda_handler` does; [`BatchProcessor::process`] returns every record's outcome first (R12).
 
 mod custom;
+mod deadline;
 mod fifo;
+mod rules;
 mod run;
+mod schedule;
 
 use std::any::Any;
 use std::marker::PhantomData;
+use std::num::NonZeroUsize;
 use std::sync::Arc;
+use std::time::Duration;
 
 use lambda_runtime::{Context, LambdaEvent};
 
 pub use custom::{DefaultProcessor, Processor};
+pub use deadline::{DEADLINE_APPROACHING, DeadlineExt};
 pub use fifo::{FifoPolicy, PREVIOUS_GROUP_RECORD_FAILED, PREVIOUS_RECORD_FAILED};
+pub use rules::EARLIER_RECORD_FAILED;
 
 use crate::error::BatchError;
 use crate::event::BatchEvent;
 use crate::handler::RecordHandler;
 use crate::hooks::{NoHooks, RecordHooks};
 use crate::outcome::BatchReport;
-use crate::source::{BatchSource, Sqs};
+use crate::source::{BatchSource, DynamoDb, Kinesis, Sqs};
 use run::Invocation;
 
 /// Options that shape how a batch is processed.
@@ -30,6 +37,9 @@ use run::Invocation;
 pub(crate) struct Options {
     pub(crate) fifo: FifoPolicy,
     pub(crate) raise_on_entire_batch_failure: bool,
+    pub(crate) concurrency: NonZeroUsize,
+    pub(crate) stop_on_first_failure: bool,
+    pub(crate) deadline_margin: Option<Duration>,
 }
 
 impl Default for Options {
@@ -37,6 +47,20 @@ impl Default for Options {
         Self {
             fifo: FifoPolicy::None,
             raise_on_entire_batch_failure: true,
+            concurrency: NonZeroUsize::MIN,
+            stop_on_first_failure: false,
+            deadline_margin: None,
+        }
+    }
+}
+
+impl Options {
+    /// How many records may be in flight. "Stop at the first failure" (R5) has no meaning
+    /// across records in flight, so a FIFO batch without skip-group runs one at a time.
+    pub(crate) fn effective_concurrency(&self) -> usize {
+        match self.fifo {
+            FifoPolicy::StopOnFirstFailure => 1,
+            _ => self.concurrency.get(),
         }
     }
 }
@@ -186,6 +210,56 @@ impl<S: BatchSource, P, K> BatchProcessor<S, P, K> {
         self
     }
 
+    /// Runs up to `n` records at once (R9), on the invoking task: no `tokio::spawn`, no
+    /// `'static` bound on the handler. Records that share an ordering key (FIFO message group,
+    /// Kinesis partition key, DynamoDB item keys) still run one after another in input order,
+    /// and the response lists failures in input order. `0` counts as `1`. An SQS FIFO batch
+    /// without [`skip_group_on_error`](Self::skip_group_on_error) runs one record at a time.
+    ///
+    /// ```
+    /// use batch_core::{BatchProcessor, Json, RecordCx, RecordError, RecordHandler};
+    /// use batch_core::source::Kinesis;
+    /// use batch_core::testing::{event_from_records, kinesis_record};
+    ///
+    /// struct Slow;
+    /// impl RecordHandler<Kinesis> for Slow {
+    ///     type Output = ();
+    ///     async fn call(&self, record: &RecordCx<'_, Kinesis>) -> Result<(), RecordError> {
+    ///         tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    ///         let Json(ok) = record.extract::<Json<bool>>()?;
+    ///         if ok { Ok(()) } else { Err(RecordError::handler("not ok")) }
+    ///     }
+    /// }
+    ///
+    /// # tokio::runtime::Builder::new_current_thread().enable_time().build().unwrap().block_on(async {
+    /// let records = (0..20).map(|i| {
+    ///     kinesis_record(&i.to_string(), &format!("key-{}", i % 5), if i == 7 { b"false" } else { b"true" })
+    /// });
+    /// let started = std::time::Instant::now();
+    /// let response = BatchProcessor::<Kinesis>::new()
+    ///     .concurrency(10)
+    ///     .run(event_from_records(records), &Slow)
+    ///     .await
+    ///     .unwrap();
+    /// assert!(started.elapsed() < std::time::Duration::from_millis(300));
+    /// assert_eq!(response.batch_item_failures[0].item_identifier.as_deref(), Some("7"));
+    /// # });
+    /// ```
+    pub fn concurrency(mut self, n: usize) -> Self {
+        self.options.concurrency = NonZeroUsize::new(n).unwrap_or(NonZeroUsize::MIN);
+        self
+    }
+
+    /// Does not start a record when less than `margin` remains before the invocation's
+    /// deadline (R10): the record is reported as failed (`not started: deadline approaching`),
+    /// so the function returns a partial response instead of timing out and having the whole
+    /// batch retried. A deadline before 2001 (an emulator's duration) or already passed when
+    /// the invocation starts counts as none.
+    pub fn deadline_margin(mut self, margin: Duration) -> Self {
+        self.options.deadline_margin = Some(margin);
+        self
+    }
+
     /// Uses a custom [`Processor`] (R13) instead of the built-in one.
     pub fn with_processor<P2>(self, processor: P2) -> BatchProcessor<S, P2, K> {
         BatchProcessor {
@@ -268,6 +342,41 @@ impl<S: BatchSource, P, K> BatchProcessor<S, P, K> {
     }
 }
 
+/// Kinesis and DynamoDB Streams: sources whose records are checkpointed by sequence number.
+pub trait StreamSource: BatchSource {}
+impl StreamSource for Kinesis {}
+impl StreamSource for DynamoDb {}
+
+impl<S: StreamSource, P, K> BatchProcessor<S, P, K> {
+    /// Streams: after the first failure (in input order) start no more records, and report
+    /// every record from the lowest failed position on, whether it ran or not (R15). Lambda
+    /// checkpoints at the lowest reported sequence number and redelivers everything after it,
+    /// so running later records would only duplicate their side effects. With
+    /// [`concurrency`](Self::concurrency) the response is the same as sequential processing.
+    ///
+    /// ```
+    /// use batch_core::{BatchProcessor, RecordCx, handler_fn};
+    /// use batch_core::source::Kinesis;
+    /// use batch_core::testing::{event_from_records, kinesis_record};
+    ///
+    /// # tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(async {
+    /// let handler = handler_fn(|r: &RecordCx<'_, Kinesis>| if r.position() == 1 { Err("boom") } else { Ok(()) });
+    /// let event = event_from_records((1..=4).map(|i| kinesis_record(&i.to_string(), "k", b"{}")));
+    /// let response = BatchProcessor::<Kinesis>::new()
+    ///     .stop_on_first_failure(true)
+    ///     .run(event, &handler)
+    ///     .await
+    ///     .unwrap();
+    /// let ids: Vec<_> = response.batch_item_failures.iter().map(|f| f.item_identifier.clone().unwrap()).collect();
+    /// assert_eq!(ids, ["2", "3", "4"]);
+    /// # });
+    /// ```
+    pub fn stop_on_first_failure(mut self, stop: bool) -> Self {
+        self.options.stop_on_first_failure = stop;
+        self
+    }
+}
+
 impl<S, P: Clone, K: Clone> Clone for BatchProcessor<S, P, K> {
     fn clone(&self) -> Self {
         Self {
@@ -289,6 +398,9 @@ impl<S: BatchSource, P, K> std::fmt::Debug for BatchProcessor<S, P, K> {
                 "raise_on_entire_batch_failure",
                 &self.options.raise_on_entire_batch_failure,
             )
+            .field("concurrency", &self.options.concurrency)
+            .field("stop_on_first_failure", &self.options.stop_on_first_failure)
+            .field("deadline_margin", &self.options.deadline_margin)
             .finish_non_exhaustive()
     }
 }

@@ -1,14 +1,21 @@
-//! The processing loop: one pass over the records, in input order.
+//! The processing loop: one loop on the invoking task, at most N record futures in flight,
+//! every rule decided when a record would start, results stored by position (R3, R9).
 
 use std::any::Any;
 use std::borrow::Cow;
+use std::future::Future;
 use std::panic::AssertUnwindSafe;
 
 use futures::FutureExt;
+use futures::stream::{FuturesUnordered, StreamExt};
 use lambda_runtime::Context;
+use serde_json::value::RawValue;
 use tracing::Instrument;
 
-use super::fifo::FifoState;
+use super::deadline::DeadlineGuard;
+use super::fifo::{FifoPolicy, FifoState};
+use super::rules::{StartRules, stop_error};
+use super::schedule::Schedule;
 use super::{Options, Processor};
 use crate::error::{BatchError, RecordError, RecordErrorKind};
 use crate::event::split_records;
@@ -28,9 +35,23 @@ pub(crate) struct Invocation<'a, P, K, H> {
     pub(crate) context: &'a Context,
 }
 
+/// What the batch keeps of a record while it waits or runs: borrowed from the event text.
+struct Slot<'e> {
+    raw: &'e RawValue,
+    header: RecordHeader<'e>,
+    /// The ordering key (FIFO group, partition key, item keys), or why it cannot be read.
+    key: Result<Option<Cow<'e, str>>, String>,
+}
+
+impl Slot<'_> {
+    fn key(&self) -> Option<&str> {
+        self.key.as_ref().ok().and_then(|key| key.as_deref())
+    }
+}
+
 impl<P, K, H> Invocation<'_, P, K, H> {
-    /// Processes an event: split, check every record's source (R8), prepare, run each record
-    /// under the FIFO rules, clean up. Returns every record's outcome (R12).
+    /// Processes an event: split, check every record's source (R8), prepare, run the records
+    /// under the rules, clean up. Returns every record's outcome (R12).
     pub(crate) async fn process<S>(
         &self,
         text: &str,
@@ -49,40 +70,23 @@ impl<P, K, H> Invocation<'_, P, K, H> {
             request_id = %self.context.request_id,
         );
         async {
-            let headers: Vec<RecordHeader<'_>> =
-                raws.iter().map(|raw| S::read_header(raw)).collect();
-            if let Some((position, found)) = headers
-                .iter()
-                .enumerate()
-                .find_map(|(i, h)| h.foreign_source.as_ref().map(|found| (i, found)))
-            {
-                return Err(BatchError::WrongSource {
-                    expected: S::EVENT_SOURCE,
-                    found: found.clone(),
-                    position,
-                });
-            }
+            let slots = self.read_slots::<S>(&raws)?;
             let batch = self
                 .processor
                 .prepare(self.context)
                 .await
                 .map_err(BatchError::Prepare)?;
-            let mut fifo = FifoState::new(self.options.fifo);
-            let mut outcomes = Vec::with_capacity(raws.len());
-            for (position, (raw, header)) in raws.iter().zip(&headers).enumerate() {
-                let record = RecordCx::<S>::new(position, raw, header, self.context, self.state);
-                let span = tracing::info_span!("record", position, id = header.id.as_deref());
-                let result = self
-                    .run_record(&batch, &record, &mut fifo)
-                    .instrument(span.clone())
-                    .await;
-                span.in_scope(|| self.report(&record, &result));
-                outcomes.push(RecordOutcome {
+            let results = self.run_all(&batch, &slots).await;
+            let outcomes = results
+                .into_iter()
+                .zip(&slots)
+                .enumerate()
+                .map(|(position, (result, slot))| RecordOutcome {
                     position,
-                    id: header.id.as_deref().map(str::to_owned),
+                    id: slot.header.id.as_deref().map(str::to_owned),
                     result,
-                });
-            }
+                })
+                .collect();
             let mut report = BatchReport::new(outcomes, self.options.raise_on_entire_batch_failure);
             self.processor
                 .cleanup(batch, &mut report)
@@ -94,51 +98,159 @@ impl<P, K, H> Invocation<'_, P, K, H> {
         .await
     }
 
-    /// Runs one record unless a rule or its header says it must fail without running.
-    async fn run_record<S>(
+    /// Reads every record's header and ordering key, and rejects the event when a record names
+    /// another source (R8).
+    fn read_slots<'e, S: BatchSource>(
+        &self,
+        raws: &[&'e RawValue],
+    ) -> Result<Vec<Slot<'e>>, BatchError> {
+        let fifo = self.options.fifo != FifoPolicy::None;
+        let mut slots = Vec::with_capacity(raws.len());
+        for (position, raw) in raws.iter().enumerate() {
+            let header = S::read_header(raw);
+            if let Some(found) = header.foreign_source {
+                return Err(BatchError::WrongSource {
+                    expected: S::EVENT_SOURCE,
+                    found,
+                    position,
+                });
+            }
+            let key = match header.ordering {
+                Some(raw) if S::ORDERED || fifo => S::ordering_key(raw),
+                _ => Ok(None),
+            };
+            slots.push(Slot { raw, header, key });
+        }
+        Ok(slots)
+    }
+
+    /// Runs the records: at most N in flight, each key's records one after another, every
+    /// rule decided when a record would start. Results come back by position.
+    async fn run_all<S>(
         &self,
         batch: &P::Batch,
-        record: &RecordCx<'_, S>,
-        fifo: &mut FifoState,
-    ) -> Result<H::Output, RecordError>
+        slots: &[Slot<'_>],
+    ) -> Vec<Result<H::Output, RecordError>>
     where
         S: BatchSource,
         H: RecordHandler<S>,
         P: Processor<S, H::Output>,
+        K: RecordHooks<S, H::Output>,
     {
-        let header = record.header();
-        let group: Result<Option<Cow<'_, str>>, RecordError> = match header.ordering {
-            Some(raw) if fifo.reads_groups() => S::ordering_key(raw).map_err(|reason| {
-                RecordError::new(RecordErrorKind::Malformed, format!("{record}: {reason}"))
-            }),
-            _ => Ok(None),
+        let concurrency = self.options.effective_concurrency();
+        let mut schedule = if concurrency == 1 {
+            Schedule::in_order(slots.len())
+        } else {
+            Schedule::by_key(slots.iter().map(Slot::key))
         };
-        let group_name = group.as_ref().ok().and_then(|g| g.as_deref());
-        if let Some(skipped) = fifo.blocked(group_name) {
-            return Err(skipped);
-        }
-        let result = match (&header.malformed, &group) {
-            (Some(reason), _) => Err(RecordError::new(
-                RecordErrorKind::Malformed,
-                format!("{record}: {reason}"),
-            )),
-            (None, Err(error)) => Err(RecordError::new(error.kind(), error.message())),
-            (None, Ok(_)) => {
-                let call = async {
-                    self.processor
-                        .process_record(batch, record, self.handler)
-                        .await
+        let mut rules = StartRules::new(
+            FifoState::new(self.options.fifo),
+            self.options.stop_on_first_failure,
+            DeadlineGuard::new(self.context, self.options.deadline_margin),
+        );
+        let mut results: Vec<Option<Result<H::Output, RecordError>>> =
+            std::iter::repeat_with(|| None).take(slots.len()).collect();
+        let mut in_flight = FuturesUnordered::new();
+        loop {
+            while in_flight.len() < concurrency {
+                let Some(position) = schedule.next_ready() else {
+                    break;
                 };
-                match AssertUnwindSafe(call).catch_unwind().await {
-                    Ok(result) => result,
-                    Err(payload) => Err(RecordError::panic(payload.as_ref())),
+                let slot = &slots[position];
+                match self.refuse(&rules, position, slot) {
+                    None => in_flight.push(self.run_record(batch, position, slot)),
+                    Some(error) => {
+                        let record = self.record_cx::<S>(position, slot);
+                        let result = Err(error);
+                        record_span(position, slot).in_scope(|| self.report(&record, &result));
+                        rules.failed(position, slot.key());
+                        results[position] = Some(result);
+                        schedule.done(position);
+                    }
                 }
             }
-        };
-        if result.is_err() {
-            fifo.failed(group_name);
+            let Some((position, result)) = in_flight.next().await else {
+                break;
+            };
+            if result.is_err() {
+                rules.failed(position, slots[position].key());
+            }
+            results[position] = Some(result);
+            schedule.done(position);
         }
-        result
+        results
+            .into_iter()
+            .enumerate()
+            .map(|(position, result)| match result {
+                // R15: a record after the lowest failure is redelivered anyway: report it.
+                Some(Ok(_)) if rules.after_failure(position) => Err(stop_error()),
+                Some(result) => result,
+                None => Err(RecordError::new(
+                    RecordErrorKind::Processor,
+                    "the record was never scheduled",
+                )),
+            })
+            .collect()
+    }
+
+    /// Why a record must fail without running: a rule (R5, R6, R10, R15), or a header or
+    /// ordering key that does not fit the source's schema (R8).
+    fn refuse(&self, rules: &StartRules, position: usize, slot: &Slot<'_>) -> Option<RecordError> {
+        if let Some(error) = rules.blocked(position, slot.key()) {
+            return Some(error);
+        }
+        let malformed = match (&slot.header.malformed, &slot.key) {
+            (Some(reason), _) | (None, Err(reason)) => reason,
+            (None, Ok(_)) => return None,
+        };
+        let name = match slot.header.id.as_deref() {
+            Some(id) => format!("record {position} ({id})"),
+            None => format!("record {position}"),
+        };
+        Some(RecordError::new(
+            RecordErrorKind::Malformed,
+            format!("{name}: {malformed}"),
+        ))
+    }
+
+    fn record_cx<'s, S: BatchSource>(
+        &'s self,
+        position: usize,
+        slot: &'s Slot<'s>,
+    ) -> RecordCx<'s, S> {
+        RecordCx::new(position, slot.raw, &slot.header, self.context, self.state)
+    }
+
+    /// One record's future: builds the record, runs it with panics caught, calls the hooks.
+    /// The record's lazily parsed state lives only as long as this future.
+    fn run_record<'s, S>(
+        &'s self,
+        batch: &'s P::Batch,
+        position: usize,
+        slot: &'s Slot<'s>,
+    ) -> impl Future<Output = (usize, Result<H::Output, RecordError>)> + 's
+    where
+        S: BatchSource,
+        H: RecordHandler<S>,
+        P: Processor<S, H::Output>,
+        K: RecordHooks<S, H::Output>,
+    {
+        let span = record_span(position, slot);
+        async move {
+            let record = self.record_cx::<S>(position, slot);
+            let call = async {
+                self.processor
+                    .process_record(batch, &record, self.handler)
+                    .await
+            };
+            let result = match AssertUnwindSafe(call).catch_unwind().await {
+                Ok(result) => result,
+                Err(payload) => Err(RecordError::panic(payload.as_ref())),
+            };
+            self.report(&record, &result);
+            (position, result)
+        }
+        .instrument(span)
     }
 
     /// Logs a failure (never the body, R14) and calls the hooks (R11).
@@ -160,4 +272,9 @@ impl<P, K, H> Invocation<'_, P, K, H> {
             tracing::error!(error = %error, "a record hook panicked; the record's outcome stands");
         }
     }
+}
+
+/// The span of one record, with its identifier (R14).
+fn record_span(position: usize, slot: &Slot<'_>) -> tracing::Span {
+    tracing::info_span!("record", position, id = slot.header.id.as_deref())
 }

@@ -51,6 +51,7 @@ impl BatchSource for DynamoDb {
     const EVENT_SOURCE: &'static str = "aws:dynamodb";
     const NAME: &'static str = "DynamoDB Streams";
     const ID_FIELD: &'static str = "dynamodb.SequenceNumber";
+    const ORDERED: bool = true;
     type Record = EventRecord;
     type Response = DynamoDbEventResponse;
 

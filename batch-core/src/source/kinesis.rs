@@ -47,6 +47,7 @@ impl BatchSource for Kinesis {
     const EVENT_SOURCE: &'static str = "aws:kinesis";
     const NAME: &'static str = "Kinesis";
     const ID_FIELD: &'static str = "kinesis.sequenceNumber";
+    const ORDERED: bool = true;
     type Record = KinesisEventRecord;
     type Response = KinesisEventResponse;
 

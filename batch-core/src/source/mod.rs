@@ -44,6 +44,9 @@ pub trait BatchSource: Sized + Send + Sync + 'static {
     const NAME: &'static str;
     /// Where a record's identifier is, for messages, e.g. `messageId`.
     const ID_FIELD: &'static str;
+    /// Whether every record has an ordering key (Kinesis, DynamoDB); SQS records have one only
+    /// in a FIFO batch.
+    const ORDERED: bool;
     /// The full record type from `aws_lambda_events`, built only for handlers that ask for it.
     type Record: DeserializeOwned + Send + Sync + 'static;
     /// The partial-failure response type from `aws_lambda_events`.
@@ -148,8 +151,9 @@ pub(crate) fn read_object<'e, T: serde::Deserialize<'e>>(
 ) -> Result<T, String> {
     // serde would read a struct from a JSON array too: only an object has named fields.
     match json_kind(raw) {
-        "an object" => serde_json::from_str(raw.get())
-            .map_err(|e| format!("{what} cannot be read: {e}")),
+        "an object" => {
+            serde_json::from_str(raw.get()).map_err(|e| format!("{what} cannot be read: {e}"))
+        }
         kind => Err(format!("{what} is {kind}, not an object")),
     }
 }

@@ -47,6 +47,7 @@ impl BatchSource for Sqs {
     const EVENT_SOURCE: &'static str = "aws:sqs";
     const NAME: &'static str = "SQS";
     const ID_FIELD: &'static str = "messageId";
+    const ORDERED: bool = false;
     type Record = SqsMessage;
     type Response = SqsBatchResponse;
 
