@@ -181,6 +181,16 @@ pub struct RecordFailure {
 
 impl fmt::Display for RecordFailure {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // Extractor and schema errors already name their record: don't name it twice.
+        let named = self
+            .error
+            .message()
+            .strip_prefix("record ")
+            .and_then(|rest| rest.strip_prefix(self.position.to_string().as_str()))
+            .is_some_and(|rest| rest.starts_with([' ', ':']));
+        if named {
+            return write!(f, "{}", self.error);
+        }
         match &self.id {
             Some(id) => write!(f, "record {} ({id}): {}", self.position, self.error),
             None => write!(
@@ -339,5 +349,93 @@ impl From<BatchError> for Diagnostic {
             error_type: error.error_type().to_owned(),
             error_message: error.to_string(),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn failure(position: usize, id: Option<&str>, error: RecordError) -> String {
+        RecordFailure {
+            position,
+            id: id.map(str::to_owned),
+            error,
+        }
+        .to_string()
+    }
+
+    #[test]
+    fn a_failure_names_its_record_once() {
+        assert_eq!(
+            failure(2, Some("m2"), RecordError::handler("declined")),
+            "record 2 (m2): declined"
+        );
+        assert_eq!(
+            failure(0, None, RecordError::handler("declined")),
+            "record 0 (no identifier): declined"
+        );
+        let extract = RecordError::extract("record 12 (m12): the payload is not valid JSON");
+        assert_eq!(
+            failure(12, Some("m12"), extract),
+            "record 12 (m12): the payload is not valid JSON"
+        );
+        // Another record's name in the message is not this record's.
+        let other = RecordError::handler("record 1 is a duplicate");
+        assert_eq!(
+            failure(12, Some("x"), other),
+            "record 12 (x): record 1 is a duplicate"
+        );
+    }
+
+    #[test]
+    fn all_failed_lists_every_failure_and_debug_equals_display() {
+        let error = BatchError::AllFailed {
+            failures: vec![
+                RecordFailure {
+                    position: 0,
+                    id: Some("a".into()),
+                    error: RecordError::handler("x"),
+                },
+                RecordFailure {
+                    position: 1,
+                    id: Some("b".into()),
+                    error: RecordError::handler("y"),
+                },
+            ],
+        };
+        let text = "All records failed processing. 2 individual errors:\n- record 0 (a): x\n- record 1 (b): y";
+        assert_eq!(error.to_string(), text);
+        assert_eq!(format!("{error:?}"), text);
+        let diagnostic = lambda_runtime::Diagnostic::from(error);
+        assert_eq!(diagnostic.error_type, "BatchProcessingError");
+        assert_eq!(diagnostic.error_message, text);
+    }
+
+    #[test]
+    fn a_record_error_returned_through_a_handler_keeps_its_kind() {
+        let inner = RecordError::extract("record 1: bad");
+        let passed = RecordError::handler(inner);
+        assert_eq!(passed.kind(), RecordErrorKind::Extract);
+        assert_eq!(passed.to_string(), "record 1: bad");
+    }
+
+    #[test]
+    fn panic_payloads_become_messages() {
+        let text: Box<dyn std::any::Any + Send> = Box::new("boom");
+        assert_eq!(
+            RecordError::panic(text.as_ref()).to_string(),
+            "handler panicked: boom"
+        );
+        let owned: Box<dyn std::any::Any + Send> = Box::new(String::from("kaboom"));
+        assert_eq!(
+            RecordError::panic(owned.as_ref()).to_string(),
+            "handler panicked: kaboom"
+        );
+        let other: Box<dyn std::any::Any + Send> = Box::new(7u8);
+        assert_eq!(
+            RecordError::panic(other.as_ref()).kind(),
+            RecordErrorKind::Panic
+        );
     }
 }
