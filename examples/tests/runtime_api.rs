@@ -1,8 +1,9 @@
 //! Runs example binaries under the real `lambda_runtime` loop against a mock Runtime API.
 
-mod support;
+#[path = "support/mock_runtime.rs"]
+mod mock_runtime;
 
-use support::mock_runtime::{MockRuntime, Posted};
+use mock_runtime::{MockRuntime, Posted};
 
 const ALL_FAILED: &str = r#"{"Records": [
     {"messageId": "x1", "eventSource": "aws:sqs", "body": "not json"},

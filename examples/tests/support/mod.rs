@@ -1,2 +1,0 @@
-//! Helpers shared by the example tests.
-pub mod mock_runtime;
