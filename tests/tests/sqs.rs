@@ -233,3 +233,33 @@ async fn sample_events_from_aws() {
     let values: Vec<&str> = report.successes().map(|(_, v)| v.as_str()).collect();
     assert_eq!(values, [r#"{"laptop":"amd"}"#, r#"{"keyboard":"classic"}"#]);
 }
+
+#[tokio::test]
+async fn escaped_ids_and_bodies_are_decoded_as_json_decodes_them() {
+    let event = batch_core::testing::event_from_str(
+        r#"{"Records": [
+            {"messageId": "a\u00e9\/b", "eventSource": "aws:sqs",
+             "body": "{\"sku\": \"\\u00e9\\\"x\", \"quantity\": 4}"},
+            {"messageId": "tab\tid", "eventSource": "aws:sqs", "body": "{\"sku\": \"\\n\", \"quantity\": 0}"}
+        ]}"#,
+    );
+    let handler = batch_core::handler_fn(|r: &RecordCx<'_, Sqs>| -> Result<String, RecordError> {
+        let Json(order) = r.extract::<Json<Order>>()?;
+        if order.quantity == 0 {
+            return Err(RecordError::handler("no quantity"));
+        }
+        Ok(order.sku)
+    });
+    let processor = BatchProcessor::<Sqs>::new();
+    let report = processor
+        .process(&event.payload, &event.context, &handler)
+        .await
+        .unwrap();
+    assert_eq!(
+        report.outcomes()[0].value().map(String::as_str),
+        Some("\u{e9}\"x")
+    );
+    assert_eq!(report.outcomes()[0].id(), Some("a\u{e9}/b"));
+    let response = report.into_response().unwrap();
+    assert_eq!(reported(&response), ids(&["tab\tid"]));
+}
