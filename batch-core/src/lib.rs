@@ -95,6 +95,10 @@ pub use lambda_runtime;
 
 pub use batch_macros::batch_handler;
 
+#[doc(hidden)]
+#[path = "private.rs"]
+pub mod __private;
+
 /// The names a handler file needs: `use batch_core::prelude::*;`.
 pub mod prelude {
     pub use crate::batch_handler;

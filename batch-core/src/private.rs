@@ -1,0 +1,157 @@
+//! What `#[batch_handler]`'s expansion names: `batch_core::__private`. Not a public API; it
+//! changes with the macro.
+//!
+//! The expansion names only paths under this module, so a user's crate needs no dependency
+//! but `batch-core`.
+
+use std::any::Any;
+use std::future::Future;
+use std::sync::OnceLock;
+
+use serde::de::DeserializeOwned;
+
+use crate::error::BoxError;
+use crate::hooks::RecordHooks;
+use crate::processor::Processor;
+use crate::source::BatchSource;
+
+pub use core::result::Result;
+pub use std::process::ExitCode;
+pub use std::time::Duration;
+
+pub use aws_lambda_events::sqs::SqsBatchResponse;
+pub use aws_lambda_events::streams::{DynamoDbEventResponse, KinesisEventResponse};
+pub use lambda_runtime::LambdaEvent;
+
+pub use crate::error::{BatchError, RecordError};
+pub use crate::event::BatchEvent;
+pub use crate::extract::FromRecord;
+pub use crate::handler::{IntoRecordResult, RecordHandler};
+pub use crate::processor::BatchProcessor;
+pub use crate::record::RecordCx;
+pub use crate::runtime::{start, start_with_init};
+pub use crate::source::{DynamoDb, Kinesis, Sqs};
+
+/// The handler's state (`state = init`), built once per process.
+///
+/// `main` builds it before the first invocation (Lambda's init phase); `lambda_handler` awaits it
+/// again, which is a no-op once it is built and builds it on the first call when a test calls
+/// `lambda_handler` directly. Concurrent first calls build it once. An error is not kept: the
+/// next call tries again.
+///
+/// The value lives for the rest of the process. A value tied to one tokio runtime (an SDK
+/// client's connection pool) does not survive into another runtime, as each `#[tokio::test]`
+/// has its own.
+pub struct StateCell(tokio::sync::OnceCell<Box<dyn Any + Send + Sync>>);
+
+impl StateCell {
+    /// An empty cell, for a `static`.
+    #[allow(clippy::new_without_default)]
+    pub const fn new() -> Self {
+        Self(tokio::sync::OnceCell::const_new())
+    }
+
+    /// The state, built by `init` the first time. `S` is the type the handler's `State<&S>`
+    /// names, so a state function that builds another type is a compile error here.
+    pub async fn get_or_init<S, F, Fut, E>(
+        &'static self,
+        init: F,
+    ) -> Result<&'static (dyn Any + Send + Sync), BatchError>
+    where
+        S: Any + Send + Sync,
+        F: FnOnce() -> Fut,
+        Fut: Future<Output = Result<S, E>>,
+        E: Into<BoxError>,
+    {
+        let state = self
+            .0
+            .get_or_try_init(|| async {
+                match init().await {
+                    Ok(state) => Ok(Box::new(state) as Box<dyn Any + Send + Sync>),
+                    Err(e) => Err(BatchError::State(e.into())),
+                }
+            })
+            .await?;
+        // The value inside the box, not the box: `State<&S>` downcasts it to `S`.
+        Ok(&**state)
+    }
+
+    /// Builds the state for `main`'s init phase.
+    pub async fn init<S, F, Fut, E>(&'static self, init: F) -> Result<(), BoxError>
+    where
+        S: Any + Send + Sync,
+        F: FnOnce() -> Fut,
+        Fut: Future<Output = Result<S, E>>,
+        E: Into<BoxError>,
+    {
+        match self.get_or_init(init).await {
+            Ok(_) => Ok(()),
+            Err(BatchError::State(e)) => Err(e),
+            Err(e) => Err(e.into()),
+        }
+    }
+}
+
+/// A value built once per process on first use: the `hooks` and `processor` of
+/// `#[batch_handler]`. Type-erased so that a `static` can hold a value of a type the macro
+/// cannot name.
+pub struct PerProcess(OnceLock<Box<dyn Any + Send + Sync>>);
+
+impl PerProcess {
+    /// An empty cell, for a `static`.
+    #[allow(clippy::new_without_default)]
+    pub const fn new() -> Self {
+        Self(OnceLock::new())
+    }
+
+    /// The value, built by `build` on the first call. Every call site builds the same type:
+    /// each expansion has its own `static`.
+    pub fn get_or_init<T: Any + Send + Sync>(
+        &'static self,
+        build: impl FnOnce() -> T,
+    ) -> &'static T {
+        let value = self.0.get_or_init(|| Box::new(build()));
+        match value.downcast_ref::<T>() {
+            Some(value) => value,
+            None => unreachable!("a `PerProcess` cell is built by one expression"),
+        }
+    }
+}
+
+/// Checks, where the user wrote `hooks = ...`, that the value is hooks for this source and
+/// this handler's success value.
+pub fn hooks<S, H, K>(hooks: K, _handler: &H) -> K
+where
+    S: BatchSource,
+    H: RecordHandler<S>,
+    K: RecordHooks<S, H::Output>,
+{
+    hooks
+}
+
+/// Checks, where the user wrote `processor = ...`, that the value is a processor for this source
+/// and this handler's success value.
+pub fn processor<S, H, P>(processor: P, _handler: &H) -> P
+where
+    S: BatchSource,
+    H: RecordHandler<S>,
+    P: Processor<S, H::Output>,
+{
+    processor
+}
+
+/// A type that `Json<T>`, `NewImage<T>` or `OldImage<T>` can deserialize.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot be deserialized, so it cannot be a record's payload",
+    label = "`{Self}` does not implement `serde::Deserialize`",
+    note = "`Json<T>`, `NewImage<T>` and `OldImage<T>` deserialize the payload into `T` with serde: add `#[derive(serde::Deserialize)]` to `{Self}`"
+)]
+pub trait Payload {}
+
+#[diagnostic::do_not_recommend]
+impl<T: DeserializeOwned> Payload for T {}
+
+/// Checks, at `T` in `Json<T>`, that `T` can be deserialized: a clearer error than the
+/// extractor's.
+#[inline(always)]
+pub const fn assert_payload<T: Payload>() {}

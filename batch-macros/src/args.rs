@@ -1,0 +1,610 @@
+//! Parse: the attribute's arguments into a checked [`Config`].
+//!
+//! Arguments are `name` or `name = value`, separated by commas. Each value is checked here for
+//! its own shape (a string, a bool, a positive integer, a path) and the arguments against each
+//! other (`skip_group_on_error` needs `sqs_fifo`, ...). What depends on the function
+//! (`concurrency` needs an `async fn`) is checked in `signature`.
+
+use proc_macro2::{Span, TokenStream, TokenTree};
+use syn::ext::IdentExt;
+use syn::parse::{Parse, ParseStream, Parser};
+use syn::punctuated::Punctuated;
+use syn::{Expr, ExprLit, Ident, Lit, LitInt, LitStr, Path, Token};
+
+use crate::Errors;
+
+/// Every argument `#[batch_handler]` takes, in the order the docs list them.
+const ARGUMENTS: &[&str] = &[
+    "source",
+    "skip_group_on_error",
+    "raise_on_entire_batch_failure",
+    "concurrency",
+    "stop_on_first_failure",
+    "deadline_margin_ms",
+    "state",
+    "hooks",
+    "processor",
+    "entrypoint",
+    "crate",
+];
+
+/// Names people reach for, and the argument that does it.
+const RENAMED: &[(&str, &str)] = &[
+    ("fifo", "source = \"sqs_fifo\""),
+    ("event_source", "source"),
+    ("skip_group", "skip_group_on_error"),
+    ("skip_group_on_failure", "skip_group_on_error"),
+    ("raise_on_batch_failure", "raise_on_entire_batch_failure"),
+    ("raise_on_all_failed", "raise_on_entire_batch_failure"),
+    ("raise_on_failure", "raise_on_entire_batch_failure"),
+    ("max_concurrency", "concurrency"),
+    ("parallelism", "concurrency"),
+    ("stop_on_failure", "stop_on_first_failure"),
+    ("stop_on_error", "stop_on_first_failure"),
+    ("stop_on_first_error", "stop_on_first_failure"),
+    ("deadline_margin", "deadline_margin_ms"),
+    ("deadline_ms", "deadline_margin_ms"),
+    ("init", "state"),
+    ("main", "entrypoint"),
+];
+
+/// The event sources and the string that names each.
+const SOURCES: &[(&str, Source)] = &[
+    ("sqs", Source::Sqs),
+    ("sqs_fifo", Source::SqsFifo),
+    ("kinesis", Source::Kinesis),
+    ("dynamodb", Source::DynamoDb),
+];
+
+/// Source names people reach for.
+const SOURCE_ALIASES: &[(&str, &str)] = &[
+    ("fifo", "sqs_fifo"),
+    ("sqs-fifo", "sqs_fifo"),
+    ("sqs_standard", "sqs"),
+    ("kinesis_streams", "kinesis"),
+    ("dynamodb_streams", "dynamodb"),
+    ("dynamo", "dynamodb"),
+    ("ddb", "dynamodb"),
+];
+
+const SOURCE_LIST: &str = "\"sqs\", \"sqs_fifo\", \"kinesis\" or \"dynamodb\"";
+
+/// The event source of a handler.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Source {
+    Sqs,
+    SqsFifo,
+    Kinesis,
+    DynamoDb,
+}
+
+impl Source {
+    /// Whether records of this source come from SQS (standard or FIFO).
+    pub(crate) fn is_sqs(self) -> bool {
+        matches!(self, Source::Sqs | Source::SqsFifo)
+    }
+
+    /// The name users write, without quotes.
+    pub(crate) fn name(self) -> &'static str {
+        SOURCES
+            .iter()
+            .find(|(_, source)| *source == self)
+            .map(|(name, _)| *name)
+            .unwrap_or_default()
+    }
+}
+
+/// A value and the tokens it was written with, for errors that point at them.
+#[derive(Clone)]
+pub(crate) struct Spanned<T> {
+    pub(crate) value: T,
+    pub(crate) span: Span,
+}
+
+/// The checked arguments. Every field not given keeps `batch_core`'s default.
+pub(crate) struct Config {
+    pub(crate) source: Option<Spanned<Source>>,
+    pub(crate) skip_group_on_error: Option<Spanned<bool>>,
+    pub(crate) raise_on_entire_batch_failure: Option<bool>,
+    pub(crate) concurrency: Option<Spanned<usize>>,
+    /// The span of the `concurrency` name, for errors about the argument as a whole.
+    pub(crate) concurrency_name: Option<Span>,
+    pub(crate) stop_on_first_failure: Option<Spanned<bool>>,
+    pub(crate) deadline_margin_ms: Option<u64>,
+    pub(crate) state: Option<Path>,
+    pub(crate) hooks: Option<Expr>,
+    pub(crate) processor: Option<Expr>,
+    pub(crate) entrypoint: bool,
+    /// The path of `batch_core`: `::batch_core` unless `crate = "..."` renames it.
+    pub(crate) krate: Path,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Self {
+            source: None,
+            skip_group_on_error: None,
+            raise_on_entire_batch_failure: None,
+            concurrency: None,
+            concurrency_name: None,
+            stop_on_first_failure: None,
+            deadline_margin_ms: None,
+            state: None,
+            hooks: None,
+            processor: None,
+            entrypoint: true,
+            krate: syn::parse_quote!(::batch_core),
+        }
+    }
+}
+
+/// One argument as written: `name` or `name = value`.
+struct Arg {
+    name: Ident,
+    value: Option<Expr>,
+}
+
+impl Parse for Arg {
+    fn parse(input: ParseStream<'_>) -> syn::Result<Self> {
+        // `parse_any` so that `crate = "..."` parses.
+        let name = Ident::parse_any(input)?;
+        if input.peek(syn::token::Paren) || input.peek(syn::token::Bracket) {
+            return Err(syn::Error::new(
+                input.span(),
+                format!("expected `,` or `=` after `{name}`: arguments are written `name = value`"),
+            ));
+        }
+        let value = if input.peek(Token![=]) {
+            input.parse::<Token![=]>()?;
+            Some(input.parse()?)
+        } else {
+            None
+        };
+        Ok(Arg { name, value })
+    }
+}
+
+/// Parses and checks the arguments. Errors go to `errors`; what could be read is returned.
+pub(crate) fn parse(args: TokenStream, errors: &mut Errors) -> Config {
+    let parsed = match Punctuated::<Arg, Token![,]>::parse_terminated.parse2(args.clone()) {
+        Ok(parsed) => parsed,
+        Err(e) => {
+            errors.push(e);
+            return Config {
+                entrypoint: !mentions_entrypoint_false(args),
+                ..Config::default()
+            };
+        }
+    };
+    let mut config = Config::default();
+    let mut seen: Vec<String> = Vec::new();
+    for arg in parsed {
+        let name = arg.name.unraw().to_string();
+        if seen.contains(&name) {
+            errors.spanned(
+                &arg.name,
+                format!("duplicate argument `{name}`: give each argument once"),
+            );
+            continue;
+        }
+        seen.push(name.clone());
+        read_arg(&mut config, &name, arg, errors);
+    }
+    if !seen.iter().any(|name| name == "source") {
+        errors.at(
+            Span::call_site(),
+            format!(
+                "missing `source`: #[batch_handler] needs the event source, \
+                 e.g. `#[batch_handler(source = \"sqs\")]` (one of {SOURCE_LIST})"
+            ),
+        );
+    }
+    check(&config, errors);
+    config
+}
+
+/// Reads one argument into `config`.
+fn read_arg(config: &mut Config, name: &str, arg: Arg, errors: &mut Errors) {
+    let Arg { name: ident, value } = arg;
+    match name {
+        "source" => {
+            if let Some(lit) = string_value(&ident, value.as_ref(), source_usage(), errors) {
+                config.source = parse_source(&lit, errors);
+            }
+        }
+        "skip_group_on_error" => {
+            config.skip_group_on_error = flag(&ident, value.as_ref(), errors);
+        }
+        "stop_on_first_failure" => {
+            config.stop_on_first_failure = flag(&ident, value.as_ref(), errors);
+        }
+        "raise_on_entire_batch_failure" => {
+            config.raise_on_entire_batch_failure = bool_value(&ident, value.as_ref(), errors);
+        }
+        "entrypoint" => {
+            if let Some(entrypoint) = bool_value(&ident, value.as_ref(), errors) {
+                config.entrypoint = entrypoint;
+            }
+        }
+        "concurrency" => {
+            config.concurrency_name = Some(ident.span());
+            let usage = "`concurrency` takes a positive integer, the most records in flight: \
+                         `concurrency = 10`";
+            if let Some(lit) = int_value(&ident, value.as_ref(), usage, errors) {
+                match lit.base10_parse::<usize>() {
+                    Ok(0) | Err(_) => errors.spanned(&lit, usage),
+                    Ok(n) => {
+                        config.concurrency = Some(Spanned {
+                            value: n,
+                            span: lit.span(),
+                        })
+                    }
+                }
+            }
+        }
+        "deadline_margin_ms" => {
+            let usage = "`deadline_margin_ms` takes a whole number of milliseconds: \
+                         `deadline_margin_ms = 2000`";
+            if let Some(lit) = int_value(&ident, value.as_ref(), usage, errors) {
+                match lit.base10_parse::<u64>() {
+                    Ok(ms) => config.deadline_margin_ms = Some(ms),
+                    Err(_) => errors.spanned(&lit, usage),
+                }
+            }
+        }
+        "state" => config.state = state_path(&ident, value, errors),
+        "hooks" => {
+            config.hooks = expr_value(
+                &ident,
+                value,
+                "`hooks` takes an expression that builds the hooks once per process: \
+                 `hooks = Metrics::default()`",
+                errors,
+            );
+        }
+        "processor" => {
+            config.processor = expr_value(
+                &ident,
+                value,
+                "`processor` takes an expression that builds the processor once per process: \
+                 `processor = BulkWriter::new()`",
+                errors,
+            );
+        }
+        "crate" => {
+            let usage = "`crate` takes the path of `batch_core` as a string: \
+                         `crate = \"my_batch_core\"`";
+            if let Some(lit) = string_value(&ident, value.as_ref(), usage, errors) {
+                match lit.parse::<Path>() {
+                    Ok(path) => config.krate = path,
+                    Err(_) => errors.spanned(&lit, usage),
+                }
+            }
+        }
+        _ => errors.spanned(&ident, unknown_argument(name)),
+    }
+}
+
+/// The message for an argument that does not exist, with a hint when one is close.
+fn unknown_argument(name: &str) -> String {
+    let allowed = ARGUMENTS
+        .iter()
+        .map(|a| format!("`{a}`"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    if let Some((_, renamed)) = RENAMED.iter().find(|(from, _)| *from == name) {
+        return format!("unknown argument `{name}`: did you mean `{renamed}`?");
+    }
+    match closest(name, ARGUMENTS.iter().copied()) {
+        Some(close) => format!("unknown argument `{name}`: did you mean `{close}`?"),
+        None => format!("unknown argument `{name}`: #[batch_handler] takes {allowed}"),
+    }
+}
+
+fn source_usage() -> &'static str {
+    "`source` takes the event source as a string: `source = \"sqs\"`, \"sqs_fifo\", \
+     \"kinesis\" or \"dynamodb\""
+}
+
+/// Reads the source's name.
+fn parse_source(lit: &LitStr, errors: &mut Errors) -> Option<Spanned<Source>> {
+    let name = lit.value();
+    if let Some((_, source)) = SOURCES.iter().find(|(n, _)| *n == name) {
+        return Some(Spanned {
+            value: *source,
+            span: lit.span(),
+        });
+    }
+    let hint = SOURCE_ALIASES
+        .iter()
+        .find(|(alias, _)| alias.eq_ignore_ascii_case(&name))
+        .map(|(_, source)| *source)
+        .or_else(|| closest(&name.to_ascii_lowercase(), SOURCES.iter().map(|(n, _)| *n)));
+    let message = match hint {
+        Some(source) => format!("unknown source \"{name}\": did you mean \"{source}\"?"),
+        None => format!("unknown source \"{name}\": expected {SOURCE_LIST}"),
+    };
+    errors.spanned(lit, message);
+    None
+}
+
+/// The closest of `candidates` to `name`, when it is close enough to be a misspelling.
+fn closest<'a>(name: &str, candidates: impl Iterator<Item = &'a str>) -> Option<&'a str> {
+    let limit = (name.chars().count() / 3).max(1);
+    candidates
+        .map(|candidate| (edit_distance(name, candidate), candidate))
+        .filter(|(distance, _)| *distance <= limit)
+        .min_by_key(|(distance, _)| *distance)
+        .map(|(_, candidate)| candidate)
+}
+
+/// Levenshtein distance, in characters.
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut previous: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut current = vec![i + 1; b.len() + 1];
+        for (j, cb) in b.iter().enumerate() {
+            let substitution = previous[j] + usize::from(ca != *cb);
+            current[j + 1] = substitution.min(previous[j + 1] + 1).min(current[j] + 1);
+        }
+        previous = current;
+    }
+    previous[b.len()]
+}
+
+/// Checks the arguments against each other.
+fn check(config: &Config, errors: &mut Errors) {
+    let source = config.source.as_ref().map(|s| s.value);
+    if let (Some(skip), Some(source)) = (&config.skip_group_on_error, source)
+        && source != Source::SqsFifo
+    {
+        let hint = if source == Source::Sqs {
+            "; for a FIFO queue write `source = \"sqs_fifo\"`"
+        } else {
+            ""
+        };
+        errors.at(
+            skip.span,
+            format!(
+                "`skip_group_on_error` applies only to `source = \"sqs_fifo\"`: \
+                 {} records have no message groups{hint}",
+                source.name()
+            ),
+        );
+    }
+    if let (Some(stop), Some(source)) = (&config.stop_on_first_failure, source)
+        && source.is_sqs()
+    {
+        let why = if source == Source::SqsFifo {
+            "an SQS FIFO batch already stops at the first failure unless `skip_group_on_error` \
+             is set"
+        } else {
+            "an SQS standard queue has no order to keep"
+        };
+        errors.at(
+            stop.span,
+            format!(
+                "`stop_on_first_failure` applies only to `source = \"kinesis\"` and \
+                 `source = \"dynamodb\"`: {why}"
+            ),
+        );
+    }
+    let skips_groups = config.skip_group_on_error.as_ref().is_some_and(|s| s.value);
+    if let Some(concurrency) = &config.concurrency
+        && concurrency.value > 1
+        && source == Some(Source::SqsFifo)
+        && !skips_groups
+    {
+        errors.at(
+            concurrency.span,
+            format!(
+                "`concurrency = {}` with `source = \"sqs_fifo\"` needs `skip_group_on_error`: \
+                 without it the first failure stops the whole batch, so records run one at \
+                 a time",
+                concurrency.value
+            ),
+        );
+    }
+}
+
+/// The value of an argument that must have one.
+fn required<'a>(
+    name: &Ident,
+    value: Option<&'a Expr>,
+    usage: &str,
+    errors: &mut Errors,
+) -> Option<&'a Expr> {
+    if value.is_none() {
+        errors.spanned(
+            name,
+            format!("`{name}` needs a value: {}", usage_tail(usage)),
+        );
+    }
+    value
+}
+
+/// The example part of a usage message (after its first `: `).
+fn usage_tail(usage: &str) -> &str {
+    usage.split_once(": ").map_or(usage, |(_, tail)| tail)
+}
+
+/// A literal, seen through the invisible groups that `macro_rules!` adds around fragments.
+fn literal(expr: &Expr) -> Option<&Lit> {
+    match expr {
+        Expr::Lit(ExprLit { lit, .. }) => Some(lit),
+        Expr::Group(group) => literal(&group.expr),
+        _ => None,
+    }
+}
+
+fn string_value(
+    name: &Ident,
+    value: Option<&Expr>,
+    usage: &str,
+    errors: &mut Errors,
+) -> Option<LitStr> {
+    let value = required(name, value, usage, errors)?;
+    match literal(value) {
+        Some(Lit::Str(lit)) => Some(lit.clone()),
+        _ => {
+            let hint = match value {
+                Expr::Path(path) if path.path.get_ident().is_some() => {
+                    let word = quote::ToTokens::to_token_stream(&path.path);
+                    format!(" (write it as a string: `{name} = \"{word}\"`)")
+                }
+                _ => String::new(),
+            };
+            errors.spanned(value, format!("{usage}{hint}"));
+            None
+        }
+    }
+}
+
+fn int_value(
+    name: &Ident,
+    value: Option<&Expr>,
+    usage: &str,
+    errors: &mut Errors,
+) -> Option<LitInt> {
+    let value = required(name, value, usage, errors)?;
+    match literal(value) {
+        Some(Lit::Int(lit)) => Some(lit.clone()),
+        _ => {
+            errors.spanned(value, usage);
+            None
+        }
+    }
+}
+
+/// `name = true` or `name = false`.
+fn bool_value(name: &Ident, value: Option<&Expr>, errors: &mut Errors) -> Option<bool> {
+    let usage = format!("`{name}` takes `true` or `false`: `{name} = false`");
+    let value = required(name, value, &usage, errors)?;
+    match literal(value) {
+        Some(Lit::Bool(lit)) => Some(lit.value),
+        Some(Lit::Str(lit)) if matches!(lit.value().as_str(), "true" | "false") => {
+            errors.spanned(
+                value,
+                format!("{usage} (without quotes: `{name} = {}`)", lit.value()),
+            );
+            None
+        }
+        _ => {
+            errors.spanned(value, usage);
+            None
+        }
+    }
+}
+
+/// A flag: `name` alone (on), `name = true` or `name = false`.
+fn flag(name: &Ident, value: Option<&Expr>, errors: &mut Errors) -> Option<Spanned<bool>> {
+    let Some(value) = value else {
+        return Some(Spanned {
+            value: true,
+            span: name.span(),
+        });
+    };
+    match literal(value) {
+        Some(Lit::Bool(lit)) => Some(Spanned {
+            value: lit.value,
+            span: name.span(),
+        }),
+        _ => {
+            errors.spanned(
+                value,
+                format!("`{name}` is a flag: write `{name}` alone, or `{name} = true` / `{name} = false`"),
+            );
+            None
+        }
+    }
+}
+
+/// `state = path::to::init`: the async fn that builds the state.
+fn state_path(name: &Ident, value: Option<Expr>, errors: &mut Errors) -> Option<Path> {
+    let usage = "`state` takes the path of an async fn that builds the state once per process: \
+                 `state = build_state` with `async fn build_state() -> Result<S, E>`";
+    let value = required(name, value.as_ref(), usage, errors)?;
+    match value {
+        Expr::Path(path) if path.qself.is_none() && path.attrs.is_empty() => {
+            Some(path.path.clone())
+        }
+        Expr::Group(group) => state_path(name, Some((*group.expr).clone()), errors),
+        Expr::Call(call) if call.args.is_empty() => {
+            errors.spanned(
+                value,
+                format!(
+                    "{usage} (name the function without calling it: `state = {}`)",
+                    quote::ToTokens::to_token_stream(&call.func)
+                ),
+            );
+            None
+        }
+        Expr::Lit(ExprLit {
+            lit: Lit::Str(lit), ..
+        }) => {
+            errors.spanned(
+                value,
+                format!("{usage} (without quotes: `state = {}`)", lit.value()),
+            );
+            None
+        }
+        _ => {
+            errors.spanned(value, usage);
+            None
+        }
+    }
+}
+
+/// An expression, given as is to the expansion.
+fn expr_value(name: &Ident, value: Option<Expr>, usage: &str, errors: &mut Errors) -> Option<Expr> {
+    if value.is_none() {
+        errors.at(
+            name.span(),
+            format!("`{name}` needs a value: {}", usage_tail(usage)),
+        );
+    }
+    value
+}
+
+/// Whether unparseable arguments still say `entrypoint = false`, so that the error path does
+/// not add a `main` the user asked not to have.
+fn mentions_entrypoint_false(args: TokenStream) -> bool {
+    let tokens: Vec<TokenTree> = args.into_iter().collect();
+    tokens.windows(3).any(|w| match w {
+        [
+            TokenTree::Ident(name),
+            TokenTree::Punct(eq),
+            TokenTree::Ident(value),
+        ] => name == "entrypoint" && eq.as_char() == '=' && value == "false",
+        _ => false,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn edit_distance_counts_edits() {
+        assert_eq!(edit_distance("source", "source"), 0);
+        assert_eq!(edit_distance("sorce", "source"), 1);
+        assert_eq!(
+            edit_distance("skip_group_on_eror", "skip_group_on_error"),
+            1
+        );
+        assert_eq!(edit_distance("", "abc"), 3);
+    }
+
+    #[test]
+    fn close_names_get_a_hint() {
+        assert_eq!(closest("sorce", ARGUMENTS.iter().copied()), Some("source"));
+        assert_eq!(
+            closest("concurency", ARGUMENTS.iter().copied()),
+            Some("concurrency")
+        );
+        assert_eq!(closest("timeout", ARGUMENTS.iter().copied()), None);
+        assert!(unknown_argument("fifo").contains("source = \"sqs_fifo\""));
+        assert!(unknown_argument("timeout").contains("takes `source`"));
+    }
+}

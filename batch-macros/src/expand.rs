@@ -1,0 +1,256 @@
+//! Expand: `lambda_handler`, `main` and a hidden `RecordHandler` that calls the function.
+//!
+//! The expansion is a few lines that call into `batch_core::__private`; every processing
+//! decision is made in `batch_core`. It names only paths under `::batch_core::__private` (or the
+//! `crate = "..."` path), so a user depends on `batch-core` alone.
+
+use proc_macro2::{Literal, Span, TokenStream};
+use quote::{ToTokens, quote, quote_spanned};
+use syn::spanned::Spanned;
+use syn::{Ident, Item};
+
+use crate::Errors;
+use crate::args::{self, Config, Source};
+use crate::signature::{self, Handler};
+
+/// The whole macro: parse, check, expand; on errors, the item as written and the errors.
+pub(crate) fn batch_handler(args: TokenStream, item: TokenStream) -> TokenStream {
+    let mut errors = Errors::default();
+    let config = args::parse(args, &mut errors);
+    let function = match syn::parse2::<Item>(item.clone()) {
+        Ok(Item::Fn(function)) => function,
+        Ok(other) => {
+            errors.spanned(
+                head_tokens(&other),
+                "#[batch_handler] goes on a function that handles one record: \
+                 `async fn handle(message: &SqsMessage) -> Result<(), BoxError>`",
+            );
+            return with_errors(item, errors, config.entrypoint);
+        }
+        Err(e) => {
+            errors.push(e);
+            return with_errors(item, errors, config.entrypoint);
+        }
+    };
+    let handler = signature::check(function, &config, &mut errors);
+    let named_main = handler.item.sig.ident == "main";
+    match (errors.into_compile_errors(), &config.source) {
+        (None, Some(source)) => expand(&config, source.value, &handler),
+        (errors, _) => {
+            let mut tokens = handler.item.to_token_stream();
+            tokens.extend(errors);
+            if config.entrypoint && !named_main {
+                tokens.extend(stub_main());
+            }
+            tokens
+        }
+    }
+}
+
+/// The item as written, the errors, and a stub `main` unless `entrypoint = false`.
+fn with_errors(item: TokenStream, errors: Errors, entrypoint: bool) -> TokenStream {
+    let mut tokens = item;
+    tokens.extend(errors.into_compile_errors());
+    if entrypoint {
+        tokens.extend(stub_main());
+    }
+    tokens
+}
+
+/// Keeps a missing `main` (E0601) from joining the real errors.
+fn stub_main() -> TokenStream {
+    quote! {
+        #[allow(dead_code)]
+        fn main() {}
+    }
+}
+
+/// The item's tokens from its keyword to its name, skipping attributes and visibility.
+fn head_tokens(item: &Item) -> TokenStream {
+    use proc_macro2::TokenTree;
+    let tokens: Vec<TokenTree> = item.to_token_stream().into_iter().collect();
+    let mut i = 0;
+    // Outer attributes: `#` then `[...]`.
+    while matches!(tokens.get(i), Some(TokenTree::Punct(p)) if p.as_char() == '#') {
+        i += 2;
+    }
+    // Visibility: `pub` and an optional `(crate)`.
+    if matches!(tokens.get(i), Some(TokenTree::Ident(id)) if id == "pub") {
+        i += 1;
+        if matches!(tokens.get(i), Some(TokenTree::Group(g)) if g.delimiter() == proc_macro2::Delimiter::Parenthesis)
+        {
+            i += 1;
+        }
+    }
+    let start = i.min(tokens.len().saturating_sub(1));
+    let end = tokens[start..]
+        .iter()
+        .position(|t| !matches!(t, TokenTree::Ident(_)))
+        .map_or(tokens.len(), |n| start + n)
+        .max(start + 1)
+        .min(tokens.len());
+    tokens[start..end].iter().cloned().collect()
+}
+
+/// The full expansion.
+fn expand(config: &Config, source: Source, handler: &Handler) -> TokenStream {
+    let krate = &config.krate;
+    let p = quote!(#krate::__private);
+    let (source_ty, response_ty) = match source {
+        Source::Sqs | Source::SqsFifo => (quote!(#p::Sqs), quote!(#p::SqsBatchResponse)),
+        Source::Kinesis => (quote!(#p::Kinesis), quote!(#p::KinesisEventResponse)),
+        Source::DynamoDb => (quote!(#p::DynamoDb), quote!(#p::DynamoDbEventResponse)),
+    };
+    let function = &handler.item;
+    let name = &function.sig.ident;
+    let record_handler = Ident::new("__BatchHandler", Span::call_site());
+    let state_cell = Ident::new("__BATCH_HANDLER_STATE", Span::call_site());
+    // Not visible to the user's `hooks` and `processor` expressions.
+    let state = Ident::new("state", Span::mixed_site());
+
+    let constructor = if source == Source::SqsFifo {
+        quote!(fifo)
+    } else {
+        quote!(new)
+    };
+    let mut options = Vec::new();
+    if let Some(skip) = &config.skip_group_on_error {
+        let value = skip.value;
+        options.push(quote!(.skip_group_on_error(#value)));
+    }
+    if let Some(raise) = config.raise_on_entire_batch_failure {
+        options.push(quote!(.raise_on_entire_batch_failure(#raise)));
+    }
+    if let Some(concurrency) = &config.concurrency {
+        let n = Literal::usize_unsuffixed(concurrency.value);
+        options.push(quote!(.concurrency(#n)));
+    }
+    if let Some(stop) = &config.stop_on_first_failure {
+        let value = stop.value;
+        options.push(quote!(.stop_on_first_failure(#value)));
+    }
+    if let Some(ms) = config.deadline_margin_ms {
+        let ms = Literal::u64_unsuffixed(ms);
+        options.push(quote!(.deadline_margin(#p::Duration::from_millis(#ms))));
+    }
+
+    let mut statics = Vec::new();
+    let mut get_state = None;
+    let mut state_cell_item = None;
+    if let Some(init) = &config.state {
+        let turbofish = handler
+            .state_type
+            .as_ref()
+            .map(|ty| quote!(::<#ty, _, _, _>));
+        let span = Span::call_site().located_at(init.span());
+        get_state = Some(quote_spanned! {span=>
+            let #state = #state_cell.get_or_init #turbofish(#init).await?;
+        });
+        options.push(quote!(.with_static_state(#state)));
+        state_cell_item = Some(quote! {
+            static #state_cell: #p::StateCell = #p::StateCell::new();
+        });
+    }
+    if let Some(processor) = &config.processor {
+        let span = Span::call_site().located_at(processor.span());
+        statics.push(quote! {
+            static __BATCH_PROCESSOR: #p::PerProcess = #p::PerProcess::new();
+        });
+        let built = quote_spanned!(span=> __BATCH_PROCESSOR.get_or_init(|| #processor));
+        options.push(quote_spanned! {span=>
+            .with_processor(#p::processor::<#source_ty, _, _>(#built, &#record_handler))
+        });
+    }
+    if let Some(hooks) = &config.hooks {
+        let span = Span::call_site().located_at(hooks.span());
+        statics.push(quote! {
+            static __BATCH_HOOKS: #p::PerProcess = #p::PerProcess::new();
+        });
+        let built = quote_spanned!(span=> __BATCH_HOOKS.get_or_init(|| #hooks));
+        options.push(quote_spanned! {span=>
+            .with_hooks(#p::hooks::<#source_ty, _, _>(#built, &#record_handler))
+        });
+    }
+
+    let doc = format!(
+        " Processes one {} batch with `{name}` and reports the records that failed \
+         (`ReportBatchItemFailures`).",
+        source_name(source)
+    );
+    let lambda_handler = quote! {
+        #[doc = #doc]
+        ///
+        /// Generated by `#[batch_handler]`. Call it from tests with an event from
+        /// `batch_core::testing::event_from_str` or `event_from_file`.
+        pub async fn lambda_handler(
+            event: #p::LambdaEvent<#p::BatchEvent>,
+        ) -> #p::Result<#response_ty, #p::BatchError> {
+            #(#statics)*
+            #get_state
+            #p::BatchProcessor::<#source_ty>::#constructor()
+                #(#options)*
+                .run(event, &#record_handler)
+                .await
+        }
+    };
+
+    let args = handler.params.iter().map(|ty| {
+        let span = Span::call_site().located_at(ty.span());
+        quote_spanned!(span=> #p::FromRecord::from_record(record)?)
+    });
+    let payload_checks = handler.payload_types.iter().map(|ty| {
+        let span = Span::call_site().located_at(ty.span());
+        quote_spanned!(span=> #p::assert_payload::<#ty>();)
+    });
+    let awaited = handler.is_async.then(|| quote!(.await));
+    let output = &handler.output;
+    let output_span = Span::call_site().located_at(handler.output_span);
+    let output_ty = quote_spanned!(output_span=> <#output as #p::IntoRecordResult>::Output);
+    let into_result = quote_spanned!(output_span=> #p::IntoRecordResult::into_record_result);
+    let record_handler_item = quote! {
+        struct #record_handler;
+
+        impl #p::RecordHandler<#source_ty> for #record_handler {
+            type Output = #output_ty;
+
+            async fn call(
+                &self,
+                record: &#p::RecordCx<'_, #source_ty>,
+            ) -> #p::Result<Self::Output, #p::RecordError> {
+                #(#payload_checks)*
+                #into_result(#name(#(#args),*)#awaited)
+            }
+        }
+    };
+
+    let main = config.entrypoint.then(|| match &config.state {
+        Some(init) => quote! {
+            fn main() -> #p::ExitCode {
+                #p::start_with_init(#state_cell.init(#init), lambda_handler)
+            }
+        },
+        None => quote! {
+            fn main() -> #p::ExitCode {
+                #p::start(lambda_handler)
+            }
+        },
+    });
+
+    quote! {
+        #function
+        #lambda_handler
+        #record_handler_item
+        #state_cell_item
+        #main
+    }
+}
+
+/// The source's name in the generated docs.
+fn source_name(source: Source) -> &'static str {
+    match source {
+        Source::Sqs => "SQS",
+        Source::SqsFifo => "SQS FIFO",
+        Source::Kinesis => "Kinesis",
+        Source::DynamoDb => "DynamoDB Streams",
+    }
+}

@@ -1,0 +1,269 @@
+//! Check: the annotated function, and what the expansion needs to know about it.
+//!
+//! The function may be `async` or not; its parameters are extractors (checked by the compiler
+//! through `FromRecord`, at each parameter's type); it returns `()` or `Result<T, E>` (checked
+//! through `IntoRecordResult`, at the return type). What is checked here is what the compiler
+//! would report badly or not at all: a name the expansion needs, generics, `self`, and the
+//! arguments that depend on the function.
+
+use proc_macro2::Span;
+use syn::spanned::Spanned;
+use syn::visit_mut::VisitMut;
+use syn::{
+    FnArg, GenericArgument, GenericParam, ItemFn, Lifetime, PathArguments, ReturnType, Safety,
+    Type, TypeReference,
+};
+
+use crate::Errors;
+use crate::args::Config;
+
+/// Names the expansion defines next to the function.
+const RESERVED_NAMES: &[&str] = &["main", "lambda_handler"];
+
+/// Extractors whose type parameter is a payload deserialized with serde.
+const PAYLOAD_EXTRACTORS: &[&str] = &["Json", "NewImage", "OldImage"];
+
+/// What the expansion needs to know about the handler function.
+pub(crate) struct Handler {
+    pub(crate) item: ItemFn,
+    pub(crate) is_async: bool,
+    /// Each parameter's type, in order.
+    pub(crate) params: Vec<Type>,
+    /// The return type as the name of a type without the function's lifetimes (elided and
+    /// named lifetimes become `'static`): the handler's `Output` is named from it.
+    pub(crate) output: Type,
+    /// Where the return type is written (the function's name when it returns `()`).
+    pub(crate) output_span: Span,
+    /// `T` of the first `State<&T>` parameter: the state's type.
+    pub(crate) state_type: Option<Type>,
+    /// `T` of each `Json<T>`, `NewImage<T>`, `OldImage<T>` parameter without lifetimes.
+    pub(crate) payload_types: Vec<Type>,
+}
+
+/// Checks the function against the arguments. Errors go to `errors`.
+pub(crate) fn check(item: ItemFn, config: &Config, errors: &mut Errors) -> Handler {
+    let sig = &item.sig;
+    let name = sig.ident.to_string();
+    if RESERVED_NAMES.contains(&name.as_str()) {
+        errors.spanned(
+            &sig.ident,
+            format!(
+                "a batch handler cannot be named `{name}`: #[batch_handler] generates \
+                 `lambda_handler` and `main` next to it; name it after what it does, e.g. \
+                 `handle_order`"
+            ),
+        );
+    }
+    for param in &sig.generics.params {
+        match param {
+            GenericParam::Lifetime(_) => {}
+            GenericParam::Type(_) | GenericParam::Const(_) => errors.spanned(
+                param,
+                "a batch handler cannot be generic: the macro calls it once per record with \
+                 concrete extractor types; name the types, e.g. `Json<Order>`",
+            ),
+        }
+    }
+    if let Safety::Unsafe(token) = &sig.safety {
+        errors.spanned(token, "a batch handler cannot be an `unsafe fn`");
+    }
+    if let Some(abi) = &sig.abi {
+        errors.spanned(abi, "a batch handler cannot have an `extern` ABI");
+    }
+    if let Some(variadic) = &sig.variadic {
+        errors.spanned(variadic, "a batch handler cannot be variadic");
+    }
+    let is_async = sig.asyncness.is_some();
+    if !is_async && let Some(span) = config.concurrency_name {
+        errors.at(
+            span,
+            format!(
+                "`concurrency` needs an `async fn`: a plain `fn` runs each record to completion, \
+                 so records cannot overlap; write `async fn {name}` or remove `concurrency`"
+            ),
+        );
+    }
+
+    let mut params = Vec::new();
+    let mut state_type = None;
+    let mut payload_types = Vec::new();
+    for input in &sig.inputs {
+        match input {
+            FnArg::Receiver(receiver) => errors.spanned(
+                receiver,
+                "a batch handler is a free function, not a method: `self` is not an extractor; \
+                 move shared values into `state = ...`",
+            ),
+            FnArg::Typed(pat) => {
+                let ty = &*pat.ty;
+                if let Type::ImplTrait(_) = ty {
+                    errors.spanned(
+                        ty,
+                        "a batch handler's parameter needs a concrete extractor type, not \
+                         `impl Trait`",
+                    );
+                }
+                if let Some(state) = state_param(ty) {
+                    if config.state.is_none() {
+                        errors.spanned(
+                            ty,
+                            format!(
+                                "this handler takes `State<&{}>` but #[batch_handler] has no \
+                                 `state`: add `state = build_state` with \
+                                 `async fn build_state() -> Result<{0}, E>`",
+                                quote::ToTokens::to_token_stream(&state)
+                            ),
+                        );
+                    }
+                    state_type.get_or_insert(state);
+                }
+                payload_types.extend(payload_param(ty).filter(|t| !has_lifetime(t)));
+                params.push(ty.clone());
+            }
+        }
+    }
+
+    let (output, output_span) = match &sig.output {
+        ReturnType::Default => (syn::parse_quote!(()), sig.ident.span()),
+        ReturnType::Type(_, ty) => {
+            if let Type::ImplTrait(_) = &**ty {
+                errors.spanned(
+                    ty,
+                    "a batch handler returns `()` or `Result<T, E>`, not `impl Trait`: name the \
+                     type",
+                );
+            }
+            let mut output = (**ty).clone();
+            StaticLifetimes.visit_type_mut(&mut output);
+            (output, ty.span())
+        }
+    };
+
+    Handler {
+        is_async,
+        params,
+        output,
+        output_span,
+        state_type,
+        payload_types,
+        item,
+    }
+}
+
+/// The last path segment of a type and its generic arguments: `Json` and `<Order>`.
+fn last_segment(ty: &Type) -> Option<(&syn::Ident, Vec<&Type>)> {
+    let Type::Path(path) = ty else {
+        return match ty {
+            Type::Group(group) => last_segment(&group.elem),
+            Type::Paren(paren) => last_segment(&paren.elem),
+            _ => None,
+        };
+    };
+    if path.qself.is_some() {
+        return None;
+    }
+    let segment = path.path.segments.last()?;
+    let args = match &segment.arguments {
+        PathArguments::AngleBracketed(args) => args
+            .args
+            .iter()
+            .filter_map(|arg| match arg {
+                GenericArgument::Type(ty) => Some(ty),
+                _ => None,
+            })
+            .collect(),
+        _ => Vec::new(),
+    };
+    Some((&segment.ident, args))
+}
+
+/// `T` when the parameter is `State<&T>`.
+fn state_param(ty: &Type) -> Option<Type> {
+    match last_segment(ty)? {
+        (name, args) if name == "State" && args.len() == 1 => match args[0] {
+            Type::Reference(TypeReference {
+                elem,
+                mutability: None,
+                ..
+            }) => Some((**elem).clone()),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+/// `T` when the parameter is `Json<T>`, `NewImage<T>`, `OldImage<T>` or an `Option` of one.
+fn payload_param(ty: &Type) -> Option<Type> {
+    match last_segment(ty)? {
+        (name, args) if name == "Option" && args.len() == 1 => payload_param(args[0]),
+        (name, args) if args.len() == 1 && PAYLOAD_EXTRACTORS.iter().any(|e| name == e) => {
+            Some(args[0].clone())
+        }
+        _ => None,
+    }
+}
+
+/// Whether a type names a lifetime or a reference (which may hide one).
+fn has_lifetime(ty: &Type) -> bool {
+    struct Finder(bool);
+    impl syn::visit::Visit<'_> for Finder {
+        fn visit_lifetime(&mut self, _: &Lifetime) {
+            self.0 = true;
+        }
+        fn visit_type_reference(&mut self, _: &TypeReference) {
+            self.0 = true;
+        }
+    }
+    let mut finder = Finder(false);
+    syn::visit::Visit::visit_type(&mut finder, ty);
+    finder.0
+}
+
+/// Makes every lifetime of a type `'static`, so that it can be named outside the function
+/// (`Result<(), &str>` returns a `&'static str`).
+struct StaticLifetimes;
+
+impl VisitMut for StaticLifetimes {
+    fn visit_type_reference_mut(&mut self, reference: &mut TypeReference) {
+        let span = reference.and_token.span;
+        reference
+            .lifetime
+            .get_or_insert_with(|| Lifetime::new("'static", span));
+        syn::visit_mut::visit_type_reference_mut(self, reference);
+    }
+
+    fn visit_lifetime_mut(&mut self, lifetime: &mut Lifetime) {
+        *lifetime = Lifetime::new("'static", lifetime.apostrophe);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ty(text: &str) -> Type {
+        syn::parse_str(text).unwrap()
+    }
+
+    #[test]
+    fn finds_state_and_payload_types() {
+        let state = state_param(&ty("State<&Config>")).unwrap();
+        assert_eq!(quote::quote!(#state).to_string(), "Config");
+        let state = state_param(&ty("batch_core::State<&'static Db>")).unwrap();
+        assert_eq!(quote::quote!(#state).to_string(), "Db");
+        assert!(state_param(&ty("State<Config>")).is_none());
+        let payload = payload_param(&ty("Option<NewImage<Item>>")).unwrap();
+        assert_eq!(quote::quote!(#payload).to_string(), "Item");
+        assert!(payload_param(&ty("&SqsMessage")).is_none());
+    }
+
+    #[test]
+    fn output_lifetimes_become_static() {
+        let mut output = ty("Result<&'a str, &str>");
+        StaticLifetimes.visit_type_mut(&mut output);
+        assert_eq!(
+            quote::quote!(#output).to_string(),
+            "Result < & 'static str , & 'static str >"
+        );
+    }
+}
