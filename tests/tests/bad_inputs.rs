@@ -32,7 +32,12 @@ where
         .run(event_from_str(event), &plan)
         .await;
     match result {
-        Err(error) => (error, plan),
+        Err(error) => {
+            // Debug prints the same text as Display (§3), and never an empty message.
+            assert_eq!(format!("{error:?}"), error.to_string());
+            assert!(!error.to_string().is_empty());
+            (error, plan)
+        }
         Ok(response) => panic!(
             "{} handler acknowledged {event:.200}: {response:?}",
             S::NAME
@@ -1033,4 +1038,30 @@ async fn ten_thousand_stream_records() {
         .collect();
     assert_eq!(reported(&response), expected);
     assert_eq!(plan.ran(), (0..10_000).collect::<Vec<_>>());
+}
+
+/// Reads the whole DynamoDB record.
+struct RawDynamoDb;
+
+impl RecordHandler<DynamoDb> for RawDynamoDb {
+    type Output = ();
+
+    async fn call(&self, record: &RecordCx<'_, DynamoDb>) -> Result<(), RecordError> {
+        let _: &batch_core::dynamodb::EventRecord = FromRecord::from_record(record)?;
+        Ok(())
+    }
+}
+
+#[tokio::test]
+async fn raw_dynamodb_handlers_fail_a_record_with_a_field_of_the_wrong_type() {
+    let mut region = dynamodb("bad-region");
+    region["awsRegion"] = json!(17);
+    let mut size = dynamodb("bad-size");
+    size["dynamodb"]["SizeBytes"] = json!("big");
+    let event = event_from_records([dynamodb("1"), region, size, dynamodb("4")]);
+    let response = BatchProcessor::<DynamoDb>::new()
+        .run(event, &RawDynamoDb)
+        .await
+        .unwrap();
+    assert_eq!(reported(&response), ids(&["bad-region", "bad-size"]));
 }

@@ -250,3 +250,23 @@ async fn sample_fifo_event() {
     assert_eq!(reported(&response), Vec::<String>::new());
     assert_eq!(plan.ran(), [0]);
 }
+
+#[tokio::test]
+async fn group_ids_are_compared_as_json_strings() {
+    // "g\u0031" is the group "g1" written with an escape: the same message group.
+    let event = batch_core::testing::event_from_str(
+        r#"{"Records": [
+            {"messageId": "1", "eventSource": "aws:sqs", "body": "{}", "attributes": {"MessageGroupId": "g1"}},
+            {"messageId": "2", "eventSource": "aws:sqs", "body": "{}", "attributes": {"MessageGroupId": "g\u0031"}},
+            {"messageId": "3", "eventSource": "aws:sqs", "body": "{}", "attributes": {"MessageGroupId": "g2"}}
+        ]}"#,
+    );
+    let plan = Plan::failing([0]);
+    let response = BatchProcessor::<Sqs>::fifo()
+        .skip_group_on_error(true)
+        .run(event, &plan)
+        .await
+        .unwrap();
+    assert_eq!(reported(&response), ids(&["1", "2"]));
+    assert_eq!(plan.ran(), [0, 2]);
+}

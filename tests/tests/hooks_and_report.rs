@@ -657,3 +657,66 @@ async fn a_custom_processor_can_fail_records_itself() {
     assert_eq!(reported(&response), ids(&["blocked"]));
     assert_eq!(plan.ran(), [0, 2]);
 }
+
+/// Panics in both hooks.
+struct PanickingHooks;
+
+impl<S: BatchSource, T> RecordHooks<S, T> for PanickingHooks {
+    fn on_success(&self, _: &RecordCx<'_, S>, _: &T) {
+        panic!("success hook panicked");
+    }
+    fn on_failure(&self, _: &RecordCx<'_, S>, _: &RecordError) {
+        panic!("failure hook panicked");
+    }
+}
+
+#[tokio::test]
+async fn a_panicking_hook_does_not_change_any_outcome() {
+    let event = event_from_records([
+        sqs_message("a", "{}"),
+        sqs_message("b", "{}"),
+        sqs_message("c", "{}"),
+    ]);
+    let plan = Plan::failing([1]);
+    let response = BatchProcessor::<Sqs>::new()
+        .with_hooks(PanickingHooks)
+        .run(event, &plan)
+        .await
+        .unwrap();
+    assert_eq!(reported(&response), ids(&["b"]));
+    assert_eq!(plan.ran(), [0, 1, 2]);
+}
+
+/// Builds the response itself, counting the calls, on top of the default rules.
+#[derive(Default)]
+struct CountingResponse {
+    responses: AtomicUsize,
+}
+
+impl Processor<Sqs, usize> for CountingResponse {
+    type Batch = ();
+
+    async fn prepare(&self, _: &Context) -> Result<(), BoxError> {
+        Ok(())
+    }
+
+    fn response(
+        &self,
+        report: BatchReport<Sqs, usize>,
+    ) -> Result<batch_core::sqs::SqsBatchResponse, BatchError> {
+        self.responses.fetch_add(1, Ordering::SeqCst);
+        report.into_response()
+    }
+}
+
+#[tokio::test]
+async fn run_builds_the_response_with_the_custom_processor() {
+    let processor = CountingResponse::default();
+    let response = BatchProcessor::<Sqs>::new()
+        .with_processor(&processor)
+        .run(four_records(), &Plan::failing([0, 3]))
+        .await
+        .unwrap();
+    assert_eq!(reported(&response), ids(&["1", "4"]));
+    assert_eq!(processor.responses.load(Ordering::SeqCst), 1);
+}

@@ -177,3 +177,17 @@ async fn sample_events_from_aws() {
     let values: Vec<&str> = report.successes().map(|(_, v)| v.as_str()).collect();
     assert_eq!(values, [r#"{"laptop":"amd"}"#, r#"{"keyboard":"classic"}"#]);
 }
+
+#[tokio::test]
+async fn two_failed_records_sharing_a_sequence_number_are_reported_twice() {
+    let event = event_from_records([
+        kinesis_record("7", "k", b"F"),
+        kinesis_record("8", "k", b"S"),
+        kinesis_record("7", "k", b"F"),
+    ]);
+    let response = BatchProcessor::<Kinesis>::new()
+        .run(event, &ByData)
+        .await
+        .unwrap();
+    assert_eq!(reported(&response), ids(&["7", "7"]));
+}
