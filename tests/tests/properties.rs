@@ -6,6 +6,7 @@
 mod spec_support;
 
 use std::collections::HashSet;
+use std::sync::Mutex;
 
 use batch_core::source::{BatchSource, DynamoDb, Kinesis, Sqs};
 use batch_core::testing::{
@@ -13,7 +14,7 @@ use batch_core::testing::{
 };
 use batch_core::{
     BatchError, BatchEvent, BatchProcessor, BatchReport, Json, LambdaEvent, RecordCx, RecordError,
-    RecordHandler,
+    RecordHandler, RecordHooks,
 };
 use proptest::prelude::*;
 use serde::Serialize;
@@ -306,6 +307,52 @@ proptest! {
         let report = block_on(processor.process(&e.payload, &e.context, &TakePosition)).unwrap();
         check_report(report, &ids, &failed, raise, &from_run);
     }
+
+    /// R11 with R12: the hooks see every record exactly once, the success hook exactly the
+    /// records the report lists as succeeded (with their values) and the failure hook the
+    /// others (with their errors), FIFO skips included, under any record concurrency.
+    #[test]
+    fn hooks_agree_with_the_report(
+        records in prop::collection::vec((0..4u8, any::<bool>()), 0..30),
+        fifo in 0..3u8,
+        concurrency in 1..4usize,
+    ) {
+        let ids: Vec<String> = (0..records.len()).map(|p| format!("h-{p}")).collect();
+        let event = event_from_records(
+            records
+                .iter()
+                .enumerate()
+                .map(|(p, (g, _))| fifo_message(&ids[p], &format!("g{g}"), "{}")),
+        );
+        let failing: Vec<usize> =
+            records.iter().enumerate().filter(|(_, r)| r.1).map(|(p, _)| p).collect();
+        let hooks = Seen::default();
+        let processor = match fifo {
+            0 => BatchProcessor::<Sqs>::new(),
+            1 => BatchProcessor::<Sqs>::fifo(),
+            _ => BatchProcessor::<Sqs>::fifo().skip_group_on_error(true),
+        }
+        .concurrency(concurrency)
+        .with_hooks(&hooks);
+        let report = block_on(processor.process(
+            &event.payload,
+            &event.context,
+            &Plan::failing(failing),
+        ))
+        .unwrap();
+        let mut seen = hooks.0.lock().unwrap().clone();
+        seen.sort_by_key(|s| s.0);
+        let positions: Vec<usize> = seen.iter().map(|s| s.0).collect();
+        assert_eq!(positions, (0..ids.len()).collect::<Vec<_>>(), "each record once");
+        for (outcome, (_, id, result)) in report.outcomes().iter().zip(&seen) {
+            assert_eq!(outcome.id(), id.as_deref());
+            match (outcome.result(), result) {
+                (Ok(value), Ok(hook_value)) => assert_eq!(value, hook_value),
+                (Err(error), Err(hook_error)) => assert_eq!(&error.to_string(), hook_error),
+                (outcome, hook) => panic!("report {outcome:?} but hook {hook:?}"),
+            }
+        }
+    }
 }
 
 /// Takes the body as `Json<usize>`: valid bodies hold the record's position.
@@ -317,5 +364,27 @@ impl RecordHandler<Sqs> for TakePosition {
     async fn call(&self, record: &RecordCx<'_, Sqs>) -> Result<usize, RecordError> {
         let Json(position) = record.extract::<Json<usize>>()?;
         Ok(position)
+    }
+}
+
+/// Records what the hooks saw: (position, id, value or error message).
+#[derive(Default)]
+struct Seen(Mutex<Vec<(usize, Option<String>, Result<usize, String>)>>);
+
+impl RecordHooks<Sqs, usize> for Seen {
+    fn on_success(&self, record: &RecordCx<'_, Sqs>, value: &usize) {
+        self.0.lock().unwrap().push((
+            record.position(),
+            record.id().map(str::to_owned),
+            Ok(*value),
+        ));
+    }
+
+    fn on_failure(&self, record: &RecordCx<'_, Sqs>, error: &RecordError) {
+        self.0.lock().unwrap().push((
+            record.position(),
+            record.id().map(str::to_owned),
+            Err(error.to_string()),
+        ));
     }
 }
