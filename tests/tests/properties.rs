@@ -367,9 +367,12 @@ impl RecordHandler<Sqs> for TakePosition {
     }
 }
 
-/// Records what the hooks saw: (position, id, value or error message).
+/// What a hook saw: (position, id, value or error message).
+type HookCall = (usize, Option<String>, Result<usize, String>);
+
+/// Records what the hooks saw.
 #[derive(Default)]
-struct Seen(Mutex<Vec<(usize, Option<String>, Result<usize, String>)>>);
+struct Seen(Mutex<Vec<HookCall>>);
 
 impl RecordHooks<Sqs, usize> for Seen {
     fn on_success(&self, record: &RecordCx<'_, Sqs>, value: &usize) {
