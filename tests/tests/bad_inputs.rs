@@ -622,6 +622,11 @@ fn sqs_without_id() -> Vec<(&'static str, Value)> {
 
 fn assert_unidentifiable(error: &BatchError, field: &str, what: &str) {
     let message = error.to_string();
+    assert_eq!(
+        format!("{error:?}"),
+        message,
+        "Debug prints the same text as Display"
+    );
     assert!(
         matches!(error, BatchError::UnidentifiableRecord { .. }),
         "{what}: expected UnidentifiableRecord, got {message}"
@@ -844,6 +849,7 @@ impl RecordHandler<Sqs> for Panicky {
         match record.id() {
             Some("static") => panic!("static panic message"),
             Some(id @ "formatted") => panic!("formatted panic message for {id}"),
+            Some("not-a-string") => std::panic::panic_any(7_u8),
             _ => Ok(()),
         }
     }
@@ -857,6 +863,8 @@ async fn a_panicking_handler_fails_only_its_record_with_the_panic_message() {
         sqs_message("3", "{}"),
         sqs_message("formatted", "{}"),
         sqs_message("5", "{}"),
+        sqs_message("not-a-string", "{}"),
+        sqs_message("7", "{}"),
     ]);
     let processor = BatchProcessor::<Sqs>::new();
     let report = processor
@@ -864,7 +872,11 @@ async fn a_panicking_handler_fails_only_its_record_with_the_panic_message() {
         .await
         .unwrap();
     let ok: Vec<bool> = report.outcomes().iter().map(|o| o.is_success()).collect();
-    assert_eq!(ok, [true, false, true, false, true]);
+    assert_eq!(ok, [true, false, true, false, true, false, true]);
+    assert_eq!(
+        report.outcomes()[5].error().unwrap().kind(),
+        RecordErrorKind::Panic
+    );
     let first = report.outcomes()[1].error().unwrap();
     assert_eq!(first.kind(), RecordErrorKind::Panic);
     assert!(
@@ -879,7 +891,10 @@ async fn a_panicking_handler_fails_only_its_record_with_the_panic_message() {
         "{second}"
     );
     let response = processor.run(event, &Panicky).await.unwrap();
-    assert_eq!(reported(&response), ids(&["static", "formatted"]));
+    assert_eq!(
+        reported(&response),
+        ids(&["static", "formatted", "not-a-string"])
+    );
 }
 
 #[tokio::test]
