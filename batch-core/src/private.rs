@@ -119,12 +119,17 @@ impl PerProcess {
 }
 
 /// Checks, where the user wrote `hooks = ...`, that the value is hooks for this source and
-/// this handler's success value.
-pub fn hooks<S, H, K>(hooks: K, _handler: &H) -> K
+/// this handler's success value. Returns them as a trait object so that a value that is not
+/// hooks gives this one error, not a second one at `run`.
+pub fn hooks<S, H, K>(
+    hooks: &'static K,
+    _handler: &H,
+) -> &'static (dyn RecordHooks<S, H::Output> + Send + Sync)
 where
     S: BatchSource,
     H: RecordHandler<S>,
-    K: RecordHooks<S, H::Output>,
+    H::Output: 'static,
+    K: RecordHooks<S, H::Output> + Send + Sync,
 {
     hooks
 }

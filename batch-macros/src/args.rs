@@ -83,15 +83,6 @@ impl Source {
     pub(crate) fn is_sqs(self) -> bool {
         matches!(self, Source::Sqs | Source::SqsFifo)
     }
-
-    /// The name users write, without quotes.
-    pub(crate) fn name(self) -> &'static str {
-        SOURCES
-            .iter()
-            .find(|(_, source)| *source == self)
-            .map(|(name, _)| *name)
-            .unwrap_or_default()
-    }
 }
 
 /// A value and the tokens it was written with, for errors that point at them.
@@ -112,6 +103,9 @@ pub(crate) struct Config {
     pub(crate) stop_on_first_failure: Option<Spanned<bool>>,
     pub(crate) deadline_margin_ms: Option<u64>,
     pub(crate) state: Option<Path>,
+    /// Whether `state` was given, valid or not: a handler taking `State<&T>` then needs no
+    /// second error.
+    pub(crate) state_given: bool,
     pub(crate) hooks: Option<Expr>,
     pub(crate) processor: Option<Expr>,
     pub(crate) entrypoint: bool,
@@ -130,6 +124,7 @@ impl Default for Config {
             stop_on_first_failure: None,
             deadline_margin_ms: None,
             state: None,
+            state_given: false,
             hooks: None,
             processor: None,
             entrypoint: true,
@@ -252,7 +247,10 @@ fn read_arg(config: &mut Config, name: &str, arg: Arg, errors: &mut Errors) {
                 }
             }
         }
-        "state" => config.state = state_path(&ident, value, errors),
+        "state" => {
+            config.state_given = true;
+            config.state = state_path(&ident, value, errors);
+        }
         "hooks" => {
             config.hooks = expr_value(
                 &ident,
@@ -304,6 +302,16 @@ fn unknown_argument(name: &str) -> String {
 fn source_usage() -> &'static str {
     "`source` takes the event source as a string: `source = \"sqs\"`, \"sqs_fifo\", \
      \"kinesis\" or \"dynamodb\""
+}
+
+/// The source's name in messages and docs.
+pub(crate) fn source_name(source: Source) -> &'static str {
+    match source {
+        Source::Sqs => "SQS",
+        Source::SqsFifo => "SQS FIFO",
+        Source::Kinesis => "Kinesis",
+        Source::DynamoDb => "DynamoDB Streams",
+    }
 }
 
 /// Reads the source's name.
@@ -359,18 +367,19 @@ fn check(config: &Config, errors: &mut Errors) {
     if let (Some(skip), Some(source)) = (&config.skip_group_on_error, source)
         && source != Source::SqsFifo
     {
-        let hint = if source == Source::Sqs {
-            "; for a FIFO queue write `source = \"sqs_fifo\"`"
-        } else {
-            ""
+        let why = match source {
+            Source::Sqs => "a standard queue has no message groups (for a FIFO queue write \
+                            `source = \"sqs_fifo\"`)"
+                .to_owned(),
+            _ => format!(
+                "{} records have no message groups (to stop at the first failure, use \
+                 `stop_on_first_failure`)",
+                source_name(source)
+            ),
         };
         errors.at(
             skip.span,
-            format!(
-                "`skip_group_on_error` applies only to `source = \"sqs_fifo\"`: \
-                 {} records have no message groups{hint}",
-                source.name()
-            ),
+            format!("`skip_group_on_error` applies only to `source = \"sqs_fifo\"`: {why}"),
         );
     }
     if let (Some(stop), Some(source)) = (&config.stop_on_first_failure, source)
@@ -448,14 +457,14 @@ fn string_value(
     match literal(value) {
         Some(Lit::Str(lit)) => Some(lit.clone()),
         _ => {
-            let hint = match value {
+            let message = match value {
                 Expr::Path(path) if path.path.get_ident().is_some() => {
                     let word = quote::ToTokens::to_token_stream(&path.path);
-                    format!(" (write it as a string: `{name} = \"{word}\"`)")
+                    format!("`{name}` takes a string: `{name} = \"{word}\"`")
                 }
-                _ => String::new(),
+                _ => usage.to_owned(),
             };
-            errors.spanned(value, format!("{usage}{hint}"));
+            errors.spanned(value, message);
             None
         }
     }
@@ -486,7 +495,10 @@ fn bool_value(name: &Ident, value: Option<&Expr>, errors: &mut Errors) -> Option
         Some(Lit::Str(lit)) if matches!(lit.value().as_str(), "true" | "false") => {
             errors.spanned(
                 value,
-                format!("{usage} (without quotes: `{name} = {}`)", lit.value()),
+                format!(
+                    "`{name}` takes `true` or `false` without quotes: `{name} = {}`",
+                    lit.value()
+                ),
             );
             None
         }

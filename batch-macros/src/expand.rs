@@ -4,8 +4,8 @@
 //! decision is made in `batch_core`. It names only paths under `::batch_core::__private` (or the
 //! `crate = "..."` path), so a user depends on `batch-core` alone.
 
-use proc_macro2::{Literal, Span, TokenStream};
-use quote::{ToTokens, quote, quote_spanned};
+use proc_macro2::{Group, Literal, Span, TokenStream, TokenTree};
+use quote::{ToTokens, quote};
 use syn::spanned::Spanned;
 use syn::{Ident, Item};
 
@@ -67,7 +67,6 @@ fn stub_main() -> TokenStream {
 
 /// The item's tokens from its keyword to its name, skipping attributes and visibility.
 fn head_tokens(item: &Item) -> TokenStream {
-    use proc_macro2::TokenTree;
     let tokens: Vec<TokenTree> = item.to_token_stream().into_iter().collect();
     let mut i = 0;
     // Outer attributes: `#` then `[...]`.
@@ -138,44 +137,45 @@ fn expand(config: &Config, source: Source, handler: &Handler) -> TokenStream {
     let mut get_state = None;
     let mut state_cell_item = None;
     if let Some(init) = &config.state {
+        // `State<&T>` names the state's type: a state fn that builds another type is an error
+        // at `state = ...`, not a failure of every record at run time.
         let turbofish = handler
             .state_type
             .as_ref()
             .map(|ty| quote!(::<#ty, _, _, _>));
-        let span = Span::call_site().located_at(init.span());
-        get_state = Some(quote_spanned! {span=>
-            let #state = #state_cell.get_or_init #turbofish(#init).await?;
-        });
+        let get = at(
+            init,
+            quote!(#state_cell.get_or_init #turbofish(#init).await?),
+        );
+        get_state = Some(quote!(let #state = #get;));
         options.push(quote!(.with_static_state(#state)));
         state_cell_item = Some(quote! {
             static #state_cell: #p::StateCell = #p::StateCell::new();
         });
     }
     if let Some(processor) = &config.processor {
-        let span = Span::call_site().located_at(processor.span());
         statics.push(quote! {
             static __BATCH_PROCESSOR: #p::PerProcess = #p::PerProcess::new();
         });
-        let built = quote_spanned!(span=> __BATCH_PROCESSOR.get_or_init(|| #processor));
-        options.push(quote_spanned! {span=>
-            .with_processor(#p::processor::<#source_ty, _, _>(#built, &#record_handler))
+        let check = at(processor, quote!(#p::processor::<#source_ty, _, _>));
+        options.push(quote! {
+            .with_processor(#check(__BATCH_PROCESSOR.get_or_init(|| #processor), &#record_handler))
         });
     }
     if let Some(hooks) = &config.hooks {
-        let span = Span::call_site().located_at(hooks.span());
         statics.push(quote! {
             static __BATCH_HOOKS: #p::PerProcess = #p::PerProcess::new();
         });
-        let built = quote_spanned!(span=> __BATCH_HOOKS.get_or_init(|| #hooks));
-        options.push(quote_spanned! {span=>
-            .with_hooks(#p::hooks::<#source_ty, _, _>(#built, &#record_handler))
+        let check = at(hooks, quote!(#p::hooks::<#source_ty, _, _>));
+        options.push(quote! {
+            .with_hooks(#check(__BATCH_HOOKS.get_or_init(|| #hooks), &#record_handler))
         });
     }
 
     let doc = format!(
         " Processes one {} batch with `{name}` and reports the records that failed \
          (`ReportBatchItemFailures`).",
-        source_name(source)
+        args::source_name(source)
     );
     let lambda_handler = quote! {
         #[doc = #doc]
@@ -194,31 +194,41 @@ fn expand(config: &Config, source: Source, handler: &Handler) -> TokenStream {
         }
     };
 
-    let args = handler.params.iter().map(|ty| {
-        let span = Span::call_site().located_at(ty.span());
-        quote_spanned!(span=> #p::FromRecord::from_record(record)?)
-    });
-    let payload_checks = handler.payload_types.iter().map(|ty| {
-        let span = Span::call_site().located_at(ty.span());
-        quote_spanned!(span=> #p::assert_payload::<#ty>();)
-    });
+    // Errors about a parameter's type (not an extractor, not `Deserialize`) point at the type.
+    let args = handler
+        .params
+        .iter()
+        .map(|ty| at(ty, quote!(#p::FromRecord::from_record(record)?)));
+    let payload_checks = handler
+        .payload_types
+        .iter()
+        .map(|ty| at(ty, quote!(#p::assert_payload::<#ty>();)));
     let awaited = handler.is_async.then(|| quote!(.await));
+    // Errors about the return type point at it.
     let output = &handler.output;
     let output_span = Span::call_site().located_at(handler.output_span);
-    let output_ty = quote_spanned!(output_span=> <#output as #p::IntoRecordResult>::Output);
-    let into_result = quote_spanned!(output_span=> #p::IntoRecordResult::into_record_result);
+    let output_ty = respan(
+        quote!(<#output as #p::IntoRecordResult>::Output),
+        output_span,
+    );
+    let call_output = respan(
+        quote!(#p::Result<Self::Output, #p::RecordError>),
+        output_span,
+    );
+    let into_record_result = respan(
+        quote!(#p::IntoRecordResult::into_record_result(output)),
+        output_span,
+    );
     let record_handler_item = quote! {
         struct #record_handler;
 
         impl #p::RecordHandler<#source_ty> for #record_handler {
             type Output = #output_ty;
 
-            async fn call(
-                &self,
-                record: &#p::RecordCx<'_, #source_ty>,
-            ) -> #p::Result<Self::Output, #p::RecordError> {
+            async fn call(&self, record: &#p::RecordCx<'_, #source_ty>) -> #call_output {
                 #(#payload_checks)*
-                #into_result(#name(#(#args),*)#awaited)
+                let output = #name(#(#args),*)#awaited;
+                #into_record_result
             }
         }
     };
@@ -245,12 +255,27 @@ fn expand(config: &Config, source: Source, handler: &Handler) -> TokenStream {
     }
 }
 
-/// The source's name in the generated docs.
-fn source_name(source: Source) -> &'static str {
-    match source {
-        Source::Sqs => "SQS",
-        Source::SqsFifo => "SQS FIFO",
-        Source::Kinesis => "Kinesis",
-        Source::DynamoDb => "DynamoDB Streams",
-    }
+/// Generated tokens that the compiler's errors should attribute to `user` (a parameter's type,
+/// the return type, an argument's value): every token is located at it, with call-site
+/// hygiene.
+fn at(user: &impl Spanned, tokens: TokenStream) -> TokenStream {
+    respan(tokens, Span::call_site().located_at(user.span()))
+}
+
+/// Sets the span of every token, inside groups too.
+fn respan(tokens: TokenStream, span: Span) -> TokenStream {
+    tokens
+        .into_iter()
+        .map(|token| match token {
+            TokenTree::Group(group) => {
+                let mut respanned = Group::new(group.delimiter(), respan(group.stream(), span));
+                respanned.set_span(span);
+                TokenTree::Group(respanned)
+            }
+            mut other => {
+                other.set_span(span);
+                other
+            }
+        })
+        .collect()
 }

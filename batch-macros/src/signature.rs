@@ -104,7 +104,7 @@ pub(crate) fn check(item: ItemFn, config: &Config, errors: &mut Errors) -> Handl
                     );
                 }
                 if let Some(state) = state_param(ty) {
-                    if config.state.is_none() {
+                    if !config.state_given {
                         errors.spanned(
                             ty,
                             format!(

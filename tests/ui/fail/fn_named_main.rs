@@ -1,0 +1,4 @@
+use batch_core::prelude::*;
+
+#[batch_handler(source = "sqs")]
+async fn main() {}
