@@ -1,0 +1,29 @@
+//! The library's handlers, called directly as a user's unit test would.
+
+use batch_core::testing::event_from_str;
+
+#[tokio::test]
+async fn orders_fail_only_the_poison_record() {
+    let event = event_from_str(
+        r#"{"Records": [
+            {"messageId": "a", "eventSource": "aws:sqs", "body": "{\"sku\": \"X\", \"quantity\": 3}"},
+            {"messageId": "b", "eventSource": "aws:sqs", "body": "{\"sku\": 1}"}
+        ]}"#,
+    );
+    let response = edition2021::orders::lambda_handler(event).await.unwrap();
+    assert_eq!(response.batch_item_failures.len(), 1);
+    assert_eq!(response.batch_item_failures[0].item_identifier, "b");
+}
+
+#[tokio::test]
+async fn accounts_list_every_record_when_all_failed_and_raising_is_off() {
+    let event = event_from_str(
+        r#"{"Records": [{"eventSource": "aws:dynamodb", "dynamodb": {"SequenceNumber": "7",
+            "NewImage": {"balance": {"N": "-5"}}}}]}"#,
+    );
+    let response = edition2021::accounts::lambda_handler(event).await.unwrap();
+    assert_eq!(
+        response.batch_item_failures[0].item_identifier.as_deref(),
+        Some("7")
+    );
+}
