@@ -48,3 +48,16 @@ pub mod accounts {
         }
     }
 }
+
+/// batch-core under another name, as a crate that re-exports it would have it.
+pub use batch_core as batch;
+
+/// A handler that reaches batch-core by another path: `crate = "crate::batch"`.
+pub mod renamed {
+    use crate::batch::prelude::*;
+
+    #[batch_handler(source = "kinesis", crate = "crate::batch", entrypoint = false)]
+    fn count(record: &KinesisEventRecord) -> Result<usize, String> {
+        Ok(record.kinesis.data.0.len())
+    }
+}

@@ -27,3 +27,12 @@ async fn accounts_list_every_record_when_all_failed_and_raising_is_off() {
         Some("7")
     );
 }
+
+#[tokio::test]
+async fn another_path_to_batch_core_works_with_crate() {
+    let event = batch_core::testing::event_from_records([batch_core::testing::kinesis_record(
+        "1", "key", b"abc",
+    )]);
+    let response = edition2021::renamed::lambda_handler(event).await.unwrap();
+    assert!(response.batch_item_failures.is_empty());
+}
