@@ -5,11 +5,12 @@
 
 use std::fmt;
 
-use serde::de::{self, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use serde::de::{Deserializer, IgnoredAny};
 use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
 
 use crate::error::BatchError;
+use crate::scan::{self, Kind};
 
 /// A Lambda event as received: any JSON, checked record by record when it is processed.
 ///
@@ -30,6 +31,8 @@ use crate::error::BatchError;
 #[derive(Clone, PartialEq, Eq)]
 pub struct BatchEvent {
     text: Box<str>,
+    /// Whether the text is known to be valid JSON (it was deserialized as JSON).
+    validated: bool,
 }
 
 impl BatchEvent {
@@ -38,6 +41,7 @@ impl BatchEvent {
     pub fn from_json(text: impl Into<String>) -> Self {
         Self {
             text: text.into().into_boxed_str(),
+            validated: false,
         }
     }
 
@@ -74,9 +78,11 @@ impl fmt::Debug for BatchEvent {
 
 impl<'de> Deserialize<'de> for BatchEvent {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        // Capturing the raw text validates it once; records are then read by the scanner.
         let raw = Box::<RawValue>::deserialize(deserializer)?;
         Ok(Self {
             text: raw.get().into(),
+            validated: true,
         })
     }
 }
@@ -90,105 +96,39 @@ impl Serialize for BatchEvent {
     }
 }
 
-/// Splits an event's text into its records, borrowed from the text, without reading them.
+/// Splits an event into its records, borrowed from its text, without reading them.
 pub(crate) fn split_records<'e>(
-    text: &'e str,
+    event: &'e BatchEvent,
     expected: &'static str,
-) -> Result<Vec<&'e RawValue>, BatchError> {
+) -> Result<Vec<&'e str>, BatchError> {
     let invalid = |reason: String| BatchError::InvalidEvent { expected, reason };
-    if !text.trim_start().starts_with('{') {
-        // serde would read a struct from a JSON array too: only an object is an event.
-        return Err(invalid(match serde_json::from_str::<IgnoredAny>(text) {
-            Ok(_) => "the event is not a JSON object".to_owned(),
-            Err(e) => format!("the event is not valid JSON ({e})"),
-        }));
+    if !event.validated {
+        serde_json::from_str::<IgnoredAny>(&event.text)
+            .map_err(|e| invalid(format!("the event is not valid JSON ({e})")))?;
     }
-    let envelope: Envelope<'e> = serde_json::from_str(text).map_err(|e| {
-        invalid(match e.classify() {
-            serde_json::error::Category::Data => format!("the event cannot be read ({e})"),
-            _ => format!("the event is not valid JSON ({e})"),
-        })
-    })?;
-    match envelope.records {
-        RecordsField::Array(records) => Ok(records),
-        RecordsField::Missing => Err(invalid("it has no `Records` field".to_owned())),
-        RecordsField::Null => Err(invalid("its `Records` field is null".to_owned())),
-        RecordsField::Other(kind) => Err(invalid(format!(
-            "its `Records` field is {kind}, not an array"
-        ))),
+    let text = scan::trim(&event.text);
+    if Kind::of(text) != Kind::Object {
+        return Err(invalid("the event is not a JSON object".to_owned()));
     }
-}
-
-#[derive(Deserialize)]
-struct Envelope<'e> {
-    #[serde(rename = "Records", borrow, default)]
-    records: RecordsField<'e>,
-}
-
-/// The `Records` field as found, read in one pass whatever its JSON type.
-#[derive(Default)]
-enum RecordsField<'e> {
-    #[default]
-    Missing,
-    Null,
-    Array(Vec<&'e RawValue>),
-    Other(&'static str),
-}
-
-impl<'de: 'e, 'e> Deserialize<'de> for RecordsField<'e> {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer.deserialize_any(RecordsVisitor(std::marker::PhantomData))
-    }
-}
-
-struct RecordsVisitor<'e>(std::marker::PhantomData<&'e ()>);
-
-impl<'de: 'e, 'e> Visitor<'de> for RecordsVisitor<'e> {
-    type Value = RecordsField<'e>;
-
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("an array of records")
-    }
-
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
-        let mut records = Vec::with_capacity(seq.size_hint().unwrap_or(16));
-        while let Some(record) = seq.next_element::<&'de RawValue>()? {
-            records.push(record);
+    let mut records = None;
+    for field in scan::fields(text) {
+        let Some((key, value)) = field else {
+            return Err(invalid("the event is not valid JSON".to_owned()));
+        };
+        if scan::key_is(key, "Records") && records.replace(value).is_some() {
+            return Err(invalid("it has two `Records` fields".to_owned()));
         }
-        Ok(RecordsField::Array(records))
     }
-
-    fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
-        Ok(RecordsField::Null)
-    }
-
-    fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
-        Ok(RecordsField::Null)
-    }
-
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
-        while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
-        Ok(RecordsField::Other("an object"))
-    }
-
-    fn visit_bool<E: de::Error>(self, _: bool) -> Result<Self::Value, E> {
-        Ok(RecordsField::Other("a boolean"))
-    }
-
-    fn visit_i64<E: de::Error>(self, _: i64) -> Result<Self::Value, E> {
-        Ok(RecordsField::Other("a number"))
-    }
-
-    fn visit_u64<E: de::Error>(self, _: u64) -> Result<Self::Value, E> {
-        Ok(RecordsField::Other("a number"))
-    }
-
-    fn visit_f64<E: de::Error>(self, _: f64) -> Result<Self::Value, E> {
-        Ok(RecordsField::Other("a number"))
-    }
-
-    fn visit_str<E: de::Error>(self, _: &str) -> Result<Self::Value, E> {
-        Ok(RecordsField::Other("a string"))
+    let records = records.ok_or_else(|| invalid("it has no `Records` field".to_owned()))?;
+    match Kind::of(records) {
+        Kind::Array => scan::elements(records)
+            .map(|record| record.ok_or_else(|| invalid("the event is not valid JSON".to_owned())))
+            .collect(),
+        Kind::Null => Err(invalid("its `Records` field is null".to_owned())),
+        kind => Err(invalid(format!(
+            "its `Records` field is {}, not an array",
+            kind.describe()
+        ))),
     }
 }
 
@@ -197,7 +137,8 @@ mod tests {
     use super::*;
 
     fn reason(text: &str) -> String {
-        match split_records(text, "aws:sqs") {
+        let event = BatchEvent::from_json(text);
+        match split_records(&event, "aws:sqs") {
             Err(BatchError::InvalidEvent { reason, expected }) => {
                 assert_eq!(expected, "aws:sqs");
                 reason
@@ -208,10 +149,13 @@ mod tests {
 
     #[test]
     fn splits_records_without_reading_them() {
-        let records =
-            split_records(r#"{"Records": [{"a": 1}, 2, "x"], "other": {}}"#, "aws:sqs").unwrap();
-        let texts: Vec<&str> = records.iter().map(|r| r.get()).collect();
-        assert_eq!(texts, [r#"{"a": 1}"#, "2", r#""x""#]);
+        for event in [
+            BatchEvent::from_json(r#"{"Records": [{"a": 1}, 2, "x"], "other": {}}"#),
+            serde_json::from_str(r#" {"other": [], "Records" : [ {"a": 1} ,2,"x" ] } "#).unwrap(),
+        ] {
+            let records = split_records(&event, "aws:sqs").unwrap();
+            assert_eq!(records, [r#"{"a": 1}"#, "2", r#""x""#]);
+        }
     }
 
     #[test]
@@ -237,15 +181,17 @@ mod tests {
             reason(r#"{"Records": 1.5}"#),
             "its `Records` field is a number, not an array"
         );
+        assert_eq!(
+            reason(r#"{"Records": [], "Records": []}"#),
+            "it has two `Records` fields"
+        );
+        assert!(reason(r#"{"Records": []} x"#).starts_with("the event is not valid JSON"));
     }
 
     #[test]
     fn empty_records_is_an_empty_batch() {
-        assert!(
-            split_records(r#"{"Records": []}"#, "aws:sqs")
-                .unwrap()
-                .is_empty()
-        );
+        let event = BatchEvent::from_json(r#"{"Records": []}"#);
+        assert!(split_records(&event, "aws:sqs").unwrap().is_empty());
     }
 
     #[test]

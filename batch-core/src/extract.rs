@@ -16,16 +16,17 @@ use std::borrow::Cow;
 use std::ops::{Deref, DerefMut};
 
 use aws_lambda_events::dynamodb::EventRecord;
-use aws_lambda_events::encodings::Base64Data;
 use aws_lambda_events::kinesis::KinesisEventRecord;
 use aws_lambda_events::sqs::SqsMessage;
+use base64::Engine;
+use base64::engine::general_purpose::STANDARD as BASE64;
 use lambda_runtime::Context;
 use serde::de::DeserializeOwned;
-use serde_json::value::RawValue;
 
 use crate::error::{RecordError, RecordErrorKind};
 use crate::record::RecordCx;
-use crate::source::{BatchSource, DynamoDb, Kinesis, Sqs, json_kind, json_str};
+use crate::scan::{self, Kind};
+use crate::source::{BatchSource, DynamoDb, Kinesis, Sqs};
 
 /// A value a handler parameter can receive from a record.
 ///
@@ -229,14 +230,14 @@ impl JsonPayload for Sqs {
                 "{record}: the message body is missing or null"
             )));
         };
-        match json_str(body) {
+        match scan::string(body) {
             Some(Cow::Borrowed(text)) => Ok(Cow::Borrowed(text.as_bytes())),
             Some(Cow::Owned(text)) => Ok(Cow::Owned(text.into_bytes())),
             None => Err(RecordError::new(
                 RecordErrorKind::Malformed,
                 format!(
                     "{record}: the message body is {}, not a string",
-                    json_kind(body)
+                    Kind::of(body).describe()
                 ),
             )),
         }
@@ -250,14 +251,19 @@ impl JsonPayload for Kinesis {
                 "{record}: `kinesis.data` is missing or null"
             )));
         };
-        serde_json::from_str::<Base64Data>(data.get())
-            .map(|decoded| Cow::Owned(decoded.0))
-            .map_err(|e| {
-                RecordError::new(
-                    RecordErrorKind::Malformed,
-                    format!("{record}: `kinesis.data` is not valid base64: {e}"),
-                )
-            })
+        let malformed = |reason: String| {
+            RecordError::new(
+                RecordErrorKind::Malformed,
+                format!("{record}: `kinesis.data` {reason}"),
+            )
+        };
+        let text = scan::string(data)
+            .ok_or_else(|| malformed(format!("is {}, not a string", Kind::of(data).describe())))?;
+        // The same decoder and alphabet aws_lambda_events uses for `KinesisRecord::data`.
+        BASE64
+            .decode(text.as_bytes())
+            .map(Cow::Owned)
+            .map_err(|e| malformed(format!("is not valid base64: {e}")))
     }
 }
 
@@ -277,10 +283,10 @@ impl<'r, S: JsonPayload, T: DeserializeOwned> FromRecord<'r, S> for Json<T> {
 /// Deserializes a DynamoDB image (DynamoDB JSON) into `T` as `serde_dynamo` does.
 fn image<T: DeserializeOwned>(
     record: &RecordCx<'_, DynamoDb>,
-    raw: &RawValue,
+    raw: &str,
     which: &str,
 ) -> Result<T, RecordError> {
-    let item: serde_dynamo::Item = serde_json::from_str(raw.get()).map_err(|e| {
+    let item: serde_dynamo::Item = serde_json::from_str(raw).map_err(|e| {
         RecordError::new(
             RecordErrorKind::Malformed,
             format!("{record}: `{which}` is not a DynamoDB item: {e}"),

@@ -6,9 +6,12 @@ use crate::source::BatchSource;
 
 /// Called on every record's success and failure, e.g. to count metrics.
 ///
-/// The failure hook also sees records that never ran: those skipped by a FIFO rule and those
-/// whose extractor failed. Hooks are synchronous and should be quick; a hook that panics is
-/// logged and does not change the record's outcome.
+/// The failure hook also sees records that never ran: those skipped by a FIFO rule, the deadline
+/// guard or stop-on-first-failure, and those whose extractor failed. Each record reaches exactly
+/// one hook, the one that agrees with the report: under `stop_on_first_failure` with
+/// `concurrency > 1` the success hooks run at the end of the batch, because a record that
+/// succeeded is reported as failed when a record before it fails later. Hooks are synchronous
+/// and should be quick; a hook that panics is logged and does not change the record's outcome.
 ///
 /// ```
 /// use std::sync::atomic::{AtomicUsize, Ordering};

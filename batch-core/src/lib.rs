@@ -67,6 +67,7 @@ mod outcome;
 pub mod processor;
 mod record;
 pub mod runtime;
+mod scan;
 mod send;
 pub mod source;
 pub mod testing;

@@ -5,7 +5,6 @@ use std::fmt;
 use std::sync::OnceLock;
 
 use lambda_runtime::Context;
-use serde_json::value::RawValue;
 
 use crate::error::{RecordError, RecordErrorKind};
 use crate::extract::FromRecord;
@@ -37,7 +36,7 @@ use crate::source::{BatchSource, RecordHeader};
 /// ```
 pub struct RecordCx<'e, S: BatchSource> {
     position: usize,
-    raw: &'e RawValue,
+    raw: &'e str,
     header: &'e RecordHeader<'e>,
     context: &'e Context,
     state: Option<&'e (dyn Any + Send + Sync)>,
@@ -47,7 +46,7 @@ pub struct RecordCx<'e, S: BatchSource> {
 impl<'e, S: BatchSource> RecordCx<'e, S> {
     pub(crate) fn new(
         position: usize,
-        raw: &'e RawValue,
+        raw: &'e str,
         header: &'e RecordHeader<'e>,
         context: &'e Context,
         state: Option<&'e (dyn Any + Send + Sync)>,
@@ -81,7 +80,7 @@ impl<'e, S: BatchSource> RecordCx<'e, S> {
 
     /// The record's JSON text exactly as received.
     pub fn raw_json(&self) -> &'e str {
-        self.raw.get()
+        self.raw
     }
 
     /// The full record, deserialized into the `aws_lambda_events` type on first use.
@@ -90,7 +89,7 @@ impl<'e, S: BatchSource> RecordCx<'e, S> {
     /// field of the wrong JSON type.
     pub fn record(&self) -> Result<&S::Record, RecordError> {
         self.record
-            .get_or_init(|| serde_json::from_str(self.raw.get()).map_err(|e| e.to_string()))
+            .get_or_init(|| serde_json::from_str(self.raw).map_err(|e| e.to_string()))
             .as_ref()
             .map_err(|e| {
                 RecordError::new(

@@ -317,7 +317,7 @@ impl<S: BatchSource, P, K> BatchProcessor<S, P, K> {
             state: self.state.as_ref().map(SharedState::get),
             context,
         };
-        invocation.process::<S>(event.as_str()).await
+        invocation.process::<S>(event).await
     }
 
     /// Processes the event and builds the Lambda response: what a `lambda_handler` does.

@@ -9,7 +9,6 @@ use std::panic::AssertUnwindSafe;
 use futures::FutureExt;
 use futures::stream::{FuturesUnordered, StreamExt};
 use lambda_runtime::Context;
-use serde_json::value::RawValue;
 use tracing::Instrument;
 
 use super::deadline::DeadlineGuard;
@@ -18,7 +17,7 @@ use super::rules::{StartRules, stop_error};
 use super::schedule::Schedule;
 use super::{Options, Processor};
 use crate::error::{BatchError, RecordError, RecordErrorKind};
-use crate::event::split_records;
+use crate::event::{BatchEvent, split_records};
 use crate::handler::RecordHandler;
 use crate::hooks::RecordHooks;
 use crate::outcome::{BatchReport, RecordOutcome};
@@ -37,7 +36,7 @@ pub(crate) struct Invocation<'a, P, K, H> {
 
 /// What the batch keeps of a record while it waits or runs: borrowed from the event text.
 struct Slot<'e> {
-    raw: &'e RawValue,
+    raw: &'e str,
     header: RecordHeader<'e>,
     /// The ordering key (FIFO group, partition key, item keys), or why it cannot be read.
     key: Result<Option<Cow<'e, str>>, String>,
@@ -54,7 +53,7 @@ impl<P, K, H> Invocation<'_, P, K, H> {
     /// under the rules, clean up. Returns every record's outcome (R12).
     pub(crate) async fn process<S>(
         &self,
-        text: &str,
+        event: &BatchEvent,
     ) -> Result<BatchReport<S, H::Output>, BatchError>
     where
         S: BatchSource,
@@ -62,7 +61,7 @@ impl<P, K, H> Invocation<'_, P, K, H> {
         P: Processor<S, H::Output>,
         K: RecordHooks<S, H::Output>,
     {
-        let raws = split_records(text, S::EVENT_SOURCE)?;
+        let raws = split_records(event, S::EVENT_SOURCE)?;
         let span = tracing::info_span!(
             "batch",
             source = S::NAME,
@@ -102,9 +101,11 @@ impl<P, K, H> Invocation<'_, P, K, H> {
     /// another source (R8).
     fn read_slots<'e, S: BatchSource>(
         &self,
-        raws: &[&'e RawValue],
+        raws: &[&'e str],
     ) -> Result<Vec<Slot<'e>>, BatchError> {
         let fifo = self.options.fifo != FifoPolicy::None;
+        // Keys order records only when several run at once; one at a time, they are checked.
+        let build_keys = fifo || self.options.effective_concurrency() > 1;
         let mut slots = Vec::with_capacity(raws.len());
         for (position, raw) in raws.iter().enumerate() {
             let header = S::read_header(raw);
@@ -116,7 +117,10 @@ impl<P, K, H> Invocation<'_, P, K, H> {
                 });
             }
             let key = match header.ordering {
-                Some(raw) if S::ORDERED || fifo => S::ordering_key(raw),
+                Some(raw) if S::ORDERED || fifo => match build_keys {
+                    true => S::ordering_key(raw),
+                    false => S::check_ordering(raw).map(|()| None),
+                },
                 _ => Ok(None),
             };
             slots.push(Slot { raw, header, key });
@@ -150,6 +154,10 @@ impl<P, K, H> Invocation<'_, P, K, H> {
         );
         let mut results: Vec<Option<Result<H::Output, RecordError>>> =
             std::iter::repeat_with(|| None).take(slots.len()).collect();
+        // R15 under concurrency: a record that succeeds may still be reported, when a record
+        // before it fails later. Its hook waits for the end of the batch, so that each record
+        // reaches exactly one hook, the one that agrees with the report.
+        let defer_success = self.options.stop_on_first_failure && concurrency > 1;
         let mut in_flight = FuturesUnordered::new();
         loop {
             while in_flight.len() < concurrency {
@@ -158,7 +166,7 @@ impl<P, K, H> Invocation<'_, P, K, H> {
                 };
                 let slot = &slots[position];
                 match self.refuse(&rules, position, slot) {
-                    None => in_flight.push(self.run_record(batch, position, slot)),
+                    None => in_flight.push(self.run_record(batch, position, slot, defer_success)),
                     Some(error) => {
                         let record = self.record_cx::<S>(position, slot);
                         let result = Err(error);
@@ -180,15 +188,29 @@ impl<P, K, H> Invocation<'_, P, K, H> {
         }
         results
             .into_iter()
+            .zip(slots)
             .enumerate()
-            .map(|(position, result)| match result {
-                // R15: a record after the lowest failure is redelivered anyway: report it.
-                Some(Ok(_)) if rules.after_failure(position) => Err(stop_error()),
-                Some(result) => result,
-                None => Err(RecordError::new(
-                    RecordErrorKind::Processor,
-                    "the record was never scheduled",
-                )),
+            .map(|(position, (result, slot))| {
+                let (result, report_now) = match result {
+                    // R15: a record after the lowest failure is redelivered anyway: report it.
+                    // (Only a record that ran concurrently gets here; its hook was deferred.)
+                    Some(Ok(_)) if rules.after_failure(position) => (Err(stop_error()), true),
+                    Some(Ok(value)) => (Ok(value), defer_success),
+                    // Reported when it finished or was refused.
+                    Some(Err(error)) => (Err(error), false),
+                    None => (
+                        Err(RecordError::new(
+                            RecordErrorKind::Processor,
+                            "the record was never scheduled",
+                        )),
+                        true,
+                    ),
+                };
+                if report_now {
+                    let record = self.record_cx::<S>(position, slot);
+                    record_span(position, slot).in_scope(|| self.report(&record, &result));
+                }
+                result
             })
             .collect()
     }
@@ -228,6 +250,7 @@ impl<P, K, H> Invocation<'_, P, K, H> {
         batch: &'s P::Batch,
         position: usize,
         slot: &'s Slot<'s>,
+        defer_success: bool,
     ) -> impl Future<Output = (usize, Result<H::Output, RecordError>)> + 's
     where
         S: BatchSource,
@@ -247,7 +270,9 @@ impl<P, K, H> Invocation<'_, P, K, H> {
                 Ok(result) => result,
                 Err(payload) => Err(RecordError::panic(payload.as_ref())),
             };
-            self.report(&record, &result);
+            if !(defer_success && result.is_ok()) {
+                self.report(&record, &result);
+            }
             (position, result)
         }
         .instrument(span)

@@ -1,14 +1,11 @@
 //! Amazon DynamoDB Streams.
 
 use std::borrow::Cow;
-use std::collections::BTreeMap;
 
+use super::{BatchSource, RecordHeader, pick};
+use crate::scan::{self, Kind};
 use aws_lambda_events::dynamodb::EventRecord;
 use aws_lambda_events::streams::{DynamoDbBatchItemFailure, DynamoDbEventResponse};
-use serde::Deserialize;
-use serde_json::value::RawValue;
-
-use super::{BatchSource, RecordHeader, read_object};
 
 /// Amazon DynamoDB Streams.
 ///
@@ -27,26 +24,6 @@ use super::{BatchSource, RecordHeader, read_object};
 #[derive(Debug, Clone, Copy, Default)]
 pub struct DynamoDb;
 
-#[derive(Deserialize)]
-struct Header<'e> {
-    #[serde(rename = "eventSource", borrow, default)]
-    event_source: Option<&'e RawValue>,
-    #[serde(borrow, default)]
-    dynamodb: Option<&'e RawValue>,
-}
-
-#[derive(Deserialize)]
-struct Change<'e> {
-    #[serde(rename = "SequenceNumber", borrow, default)]
-    sequence_number: Option<&'e RawValue>,
-    #[serde(rename = "Keys", borrow, default)]
-    keys: Option<&'e RawValue>,
-    #[serde(rename = "NewImage", borrow, default)]
-    new_image: Option<&'e RawValue>,
-    #[serde(rename = "OldImage", borrow, default)]
-    old_image: Option<&'e RawValue>,
-}
-
 impl BatchSource for DynamoDb {
     const EVENT_SOURCE: &'static str = "aws:dynamodb";
     const NAME: &'static str = "DynamoDB Streams";
@@ -55,36 +32,59 @@ impl BatchSource for DynamoDb {
     type Record = EventRecord;
     type Response = DynamoDbEventResponse;
 
-    fn read_header(raw: &RawValue) -> RecordHeader<'_> {
-        let fields: Header<'_> = match read_object(raw, "the record") {
-            Ok(fields) => fields,
+    fn read_header(raw: &str) -> RecordHeader<'_> {
+        let [event_source, change] = match pick(raw, ["eventSource", "dynamodb"], "the record") {
+            Ok(found) => found,
             Err(reason) => return RecordHeader::unreadable(reason),
         };
         let mut header = RecordHeader::default();
-        header.check_event_source(fields.event_source, Self::EVENT_SOURCE);
-        let Some(change) = fields.dynamodb else {
+        header.check_event_source(event_source, Self::EVENT_SOURCE);
+        let Some(change) = change else {
             header.note_malformed("the record has no `dynamodb` field".to_owned());
             return header;
         };
-        match read_object::<Change<'_>>(change, "`dynamodb`") {
-            Ok(change) => {
-                header.read_id(change.sequence_number, Self::ID_FIELD);
-                header.ordering = change.keys;
-                header.payload = change.new_image;
-                header.old_payload = change.old_image;
+        let fields = ["SequenceNumber", "Keys", "NewImage", "OldImage"];
+        match pick(change, fields, "`dynamodb`") {
+            Ok([sequence_number, keys, new_image, old_image]) => {
+                header.read_id(sequence_number, Self::ID_FIELD);
+                header.ordering = keys;
+                header.payload = new_image;
+                header.old_payload = old_image;
             }
             Err(reason) => header.note_malformed(reason),
         }
         header
     }
 
-    /// The item's keys with attribute names sorted, so that the same item gives the same key
-    /// however its `Keys` object is ordered.
-    fn ordering_key(raw: &RawValue) -> Result<Option<Cow<'_, str>>, String> {
-        let keys: BTreeMap<String, serde_json::Value> = read_object(raw, "`dynamodb.Keys`")?;
-        serde_json::to_string(&keys)
-            .map(|key| Some(Cow::Owned(key)))
-            .map_err(|e| format!("`dynamodb.Keys` cannot be read: {e}"))
+    /// The item's keys with attribute names sorted (and white space dropped), so that the same
+    /// item gives the same key however its `Keys` object is written.
+    fn ordering_key(raw: &str) -> Result<Option<Cow<'_, str>>, String> {
+        Self::check_ordering(raw)?;
+        let mut keys: Vec<(Cow<'_, str>, Cow<'_, str>)> = Vec::with_capacity(2);
+        for field in scan::fields(raw) {
+            let (name, value) = field.ok_or("`dynamodb.Keys` is not valid JSON")?;
+            let name = scan::key(name).ok_or("`dynamodb.Keys` has a name that is not a string")?;
+            keys.push((name, scan::minify(value)));
+        }
+        keys.sort();
+        let mut key = String::new();
+        for (name, value) in keys {
+            key.push_str(&name);
+            key.push('\0');
+            key.push_str(&value);
+            key.push('\0');
+        }
+        Ok(Some(Cow::Owned(key)))
+    }
+
+    fn check_ordering(raw: &str) -> Result<(), String> {
+        match Kind::of(raw) {
+            Kind::Object => Ok(()),
+            kind => Err(format!(
+                "`dynamodb.Keys` is {}, not an object",
+                kind.describe()
+            )),
+        }
     }
 
     fn response<'a>(failed: impl Iterator<Item = &'a str>) -> DynamoDbEventResponse {
@@ -105,7 +105,7 @@ mod tests {
     use super::*;
 
     fn header(text: &str) -> RecordHeader<'_> {
-        DynamoDb::read_header(serde_json::from_str(text).unwrap())
+        DynamoDb::read_header(text)
     }
 
     #[test]
@@ -114,14 +114,14 @@ mod tests {
             r#"{"eventSource":"aws:dynamodb","dynamodb":{"SequenceNumber":"7","Keys":{"Id":{"N":"1"}},"NewImage":{"A":{"S":"x"}}}}"#,
         );
         assert_eq!(h.id.as_deref(), Some("7"));
-        assert_eq!(h.payload.unwrap().get(), r#"{"A":{"S":"x"}}"#);
+        assert_eq!(h.payload.unwrap(), r#"{"A":{"S":"x"}}"#);
         assert!(h.old_payload.is_none());
     }
 
     #[test]
     fn ordering_key_ignores_attribute_order() {
-        let a: &RawValue = serde_json::from_str(r#"{"B":{"S":"2"},"A":{"N":"1"}}"#).unwrap();
-        let b: &RawValue = serde_json::from_str(r#"{"A":{"N":"1"},"B":{"S":"2"}}"#).unwrap();
+        let a = r#"{"B":{"S":"2"},"A":{"N":"1"}}"#;
+        let b = r#"{ "A": {"N": "1"}, "B": {"S": "2"} }"#;
         assert_eq!(
             DynamoDb::ordering_key(a).unwrap(),
             DynamoDb::ordering_key(b).unwrap()

@@ -2,12 +2,10 @@
 
 use std::borrow::Cow;
 
+use super::{BatchSource, RecordHeader, pick};
+use crate::scan;
 use aws_lambda_events::kinesis::KinesisEventRecord;
 use aws_lambda_events::streams::{KinesisBatchItemFailure, KinesisEventResponse};
-use serde::Deserialize;
-use serde_json::value::RawValue;
-
-use super::{BatchSource, RecordHeader, json_str, read_object};
 
 /// Amazon Kinesis Data Streams.
 ///
@@ -25,24 +23,6 @@ use super::{BatchSource, RecordHeader, json_str, read_object};
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Kinesis;
 
-#[derive(Deserialize)]
-struct Header<'e> {
-    #[serde(rename = "eventSource", borrow, default)]
-    event_source: Option<&'e RawValue>,
-    #[serde(borrow, default)]
-    kinesis: Option<&'e RawValue>,
-}
-
-#[derive(Deserialize)]
-struct Data<'e> {
-    #[serde(rename = "sequenceNumber", borrow, default)]
-    sequence_number: Option<&'e RawValue>,
-    #[serde(rename = "partitionKey", borrow, default)]
-    partition_key: Option<&'e RawValue>,
-    #[serde(borrow, default)]
-    data: Option<&'e RawValue>,
-}
-
 impl BatchSource for Kinesis {
     const EVENT_SOURCE: &'static str = "aws:kinesis";
     const NAME: &'static str = "Kinesis";
@@ -51,35 +31,33 @@ impl BatchSource for Kinesis {
     type Record = KinesisEventRecord;
     type Response = KinesisEventResponse;
 
-    fn read_header(raw: &RawValue) -> RecordHeader<'_> {
-        let fields: Header<'_> = match read_object(raw, "the record") {
-            Ok(fields) => fields,
+    fn read_header(raw: &str) -> RecordHeader<'_> {
+        let [event_source, kinesis] = match pick(raw, ["eventSource", "kinesis"], "the record") {
+            Ok(found) => found,
             Err(reason) => return RecordHeader::unreadable(reason),
         };
         let mut header = RecordHeader::default();
-        header.check_event_source(fields.event_source, Self::EVENT_SOURCE);
-        let Some(kinesis) = fields.kinesis else {
+        header.check_event_source(event_source, Self::EVENT_SOURCE);
+        let Some(kinesis) = kinesis else {
             header.note_malformed("the record has no `kinesis` field".to_owned());
             return header;
         };
-        match read_object::<Data<'_>>(kinesis, "`kinesis`") {
-            Ok(data) => {
-                header.read_id(data.sequence_number, Self::ID_FIELD);
-                header.ordering = data.partition_key;
-                header.payload = data.data;
+        let fields = ["sequenceNumber", "partitionKey", "data"];
+        match pick(kinesis, fields, "`kinesis`") {
+            Ok([sequence_number, partition_key, data]) => {
+                header.read_id(sequence_number, Self::ID_FIELD);
+                header.ordering = partition_key;
+                header.payload = data;
             }
             Err(reason) => header.note_malformed(reason),
         }
         header
     }
 
-    fn ordering_key(raw: &RawValue) -> Result<Option<Cow<'_, str>>, String> {
-        match json_str(raw) {
+    fn ordering_key(raw: &str) -> Result<Option<Cow<'_, str>>, String> {
+        match scan::string(raw) {
             Some(key) => Ok(Some(key)),
-            None => Err(format!(
-                "`kinesis.partitionKey` is not a string: {}",
-                raw.get()
-            )),
+            None => Err(format!("`kinesis.partitionKey` is not a string: {raw}")),
         }
     }
 
@@ -101,7 +79,7 @@ mod tests {
     use super::*;
 
     fn header(text: &str) -> RecordHeader<'_> {
-        Kinesis::read_header(serde_json::from_str(text).unwrap())
+        Kinesis::read_header(text)
     }
 
     #[test]
@@ -116,7 +94,7 @@ mod tests {
                 .as_deref(),
             Some("k")
         );
-        assert_eq!(h.payload.unwrap().get(), r#""e30=""#);
+        assert_eq!(h.payload.unwrap(), r#""e30=""#);
         assert!(h.malformed.is_none() && h.foreign_source.is_none());
     }
 

@@ -19,7 +19,8 @@ use std::borrow::Cow;
 
 use serde::Serialize;
 use serde::de::DeserializeOwned;
-use serde_json::value::RawValue;
+
+use crate::scan::{self, Kind};
 
 pub use dynamodb::DynamoDb;
 pub use kinesis::Kinesis;
@@ -52,13 +53,20 @@ pub trait BatchSource: Sized + Send + Sync + 'static {
     /// The partial-failure response type from `aws_lambda_events`.
     type Response: Serialize + Send + 'static;
 
-    /// Reads a record's header from its JSON without building the full record.
+    /// Reads a record's header from its JSON text without building the full record.
     #[doc(hidden)]
-    fn read_header(raw: &RawValue) -> RecordHeader<'_>;
+    fn read_header(raw: &str) -> RecordHeader<'_>;
 
     /// Reads a record's ordering key from the raw field the header kept.
     #[doc(hidden)]
-    fn ordering_key(raw: &RawValue) -> Result<Option<Cow<'_, str>>, String>;
+    fn ordering_key(raw: &str) -> Result<Option<Cow<'_, str>>, String>;
+
+    /// Checks the raw ordering field as [`ordering_key`](Self::ordering_key) would, without
+    /// building the key (used when records run one at a time).
+    #[doc(hidden)]
+    fn check_ordering(raw: &str) -> Result<(), String> {
+        Self::ordering_key(raw).map(drop)
+    }
 
     /// Builds the response that reports these identifiers as failed, in this order.
     #[doc(hidden)]
@@ -75,11 +83,11 @@ pub struct RecordHeader<'e> {
     /// The `eventSource` when it names another source.
     pub(crate) foreign_source: Option<String>,
     /// The raw field the ordering key is read from.
-    pub(crate) ordering: Option<&'e RawValue>,
+    pub(crate) ordering: Option<&'e str>,
     /// The payload: SQS `body`, Kinesis `data`, DynamoDB `NewImage`.
-    pub(crate) payload: Option<&'e RawValue>,
+    pub(crate) payload: Option<&'e str>,
     /// DynamoDB `OldImage`.
-    pub(crate) old_payload: Option<&'e RawValue>,
+    pub(crate) old_payload: Option<&'e str>,
     /// Why the record does not fit its source's schema, as far as the header reads it.
     pub(crate) malformed: Option<String>,
 }
@@ -95,23 +103,23 @@ impl<'e> RecordHeader<'e> {
 
     /// Checks `eventSource` against the expected source: missing is fine, another source is
     /// recorded for R8, a value that is not a string makes the record malformed.
-    pub(crate) fn check_event_source(&mut self, raw: Option<&'e RawValue>, expected: &str) {
+    pub(crate) fn check_event_source(&mut self, raw: Option<&'e str>, expected: &str) {
         let Some(raw) = raw else { return };
-        match json_str(raw) {
+        match scan::string(raw) {
             Some(found) if found == expected => {}
             Some(found) => self.foreign_source = Some(found.into_owned()),
-            None => self.note_malformed(format!("`eventSource` is not a string: {}", raw.get())),
+            None => self.note_malformed(format!("`eventSource` is not a string: {raw}")),
         }
     }
 
     /// Reads the identifier; a value that is not a string makes the record malformed (and, as it
     /// cannot be reported, unidentifiable).
-    pub(crate) fn read_id(&mut self, raw: Option<&'e RawValue>, field: &str) {
+    pub(crate) fn read_id(&mut self, raw: Option<&'e str>, field: &str) {
         let Some(raw) = raw else { return };
-        match json_str(raw) {
+        match scan::string(raw) {
             Some(id) if !id.is_empty() => self.id = Some(id),
             Some(_) => {}
-            None => self.note_malformed(format!("`{field}` is not a string: {}", raw.get())),
+            None => self.note_malformed(format!("`{field}` is not a string: {raw}")),
         }
     }
 
@@ -120,75 +128,67 @@ impl<'e> RecordHeader<'e> {
     }
 }
 
-/// The string a raw JSON value holds, borrowed when it has no escapes; `None` when it is not a
-/// string.
-pub(crate) fn json_str(raw: &RawValue) -> Option<Cow<'_, str>> {
-    let text = raw.get();
-    let inner = text.strip_prefix('"')?.strip_suffix('"')?;
-    if !inner.contains('\\') {
-        return Some(Cow::Borrowed(inner));
-    }
-    serde_json::from_str::<String>(text).ok().map(Cow::Owned)
-}
-
-/// Describes a JSON value's type for messages, without showing its content.
-pub(crate) fn json_kind(raw: &RawValue) -> &'static str {
-    match raw.get().as_bytes().first() {
-        Some(b'{') => "an object",
-        Some(b'[') => "an array",
-        Some(b'"') => "a string",
-        Some(b't' | b'f') => "a boolean",
-        Some(b'n') => "null",
-        _ => "a number",
-    }
-}
-
-/// Parses a record's top level (or a nested object) into a header struct, describing the
-/// failure when the value is not an object of that shape.
-pub(crate) fn read_object<'e, T: serde::Deserialize<'e>>(
-    raw: &'e RawValue,
+/// Finds the named members of the object `raw` (the record, or a nested object): their raw
+/// values in the order of `names`, `None` for members that are missing or `null`. Fails, as
+/// serde would, when `raw` is not an object or names a member twice.
+pub(crate) fn pick<'e, const N: usize>(
+    raw: &'e str,
+    names: [&str; N],
     what: &str,
-) -> Result<T, String> {
-    // serde would read a struct from a JSON array too: only an object has named fields.
-    match json_kind(raw) {
-        "an object" => {
-            serde_json::from_str(raw.get()).map_err(|e| format!("{what} cannot be read: {e}"))
-        }
-        kind => Err(format!("{what} is {kind}, not an object")),
+) -> Result<[Option<&'e str>; N], String> {
+    let kind = Kind::of(raw);
+    if kind != Kind::Object {
+        return Err(format!("{what} is {}, not an object", kind.describe()));
     }
+    let mut found = [None; N];
+    let mut seen = [false; N];
+    for field in scan::fields(raw) {
+        let Some((key, value)) = field else {
+            return Err(format!("{what} is not valid JSON"));
+        };
+        if let Some(i) = names.iter().position(|name| scan::key_is(key, name)) {
+            if std::mem::replace(&mut seen[i], true) {
+                return Err(format!("{what} has two `{}` fields", names[i]));
+            }
+            if Kind::of(value) != Kind::Null {
+                found[i] = Some(value);
+            }
+        }
+    }
+    Ok(found)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn raw(text: &str) -> &RawValue {
-        serde_json::from_str(text).unwrap()
-    }
-
-    #[test]
-    fn json_str_borrows_plain_strings_and_unescapes_others() {
-        assert!(matches!(
-            json_str(raw(r#""abc""#)),
-            Some(Cow::Borrowed("abc"))
-        ));
-        assert_eq!(json_str(raw(r#""a\"b""#)).unwrap(), "a\"b");
-        assert_eq!(json_str(raw(r#""\u00e9""#)).unwrap(), "é");
-        assert_eq!(json_str(raw("12")), None);
-        assert_eq!(json_str(raw("null")), None);
-        assert_eq!(json_str(raw(r#"{"a":"b"}"#)), None);
-    }
-
     #[test]
     fn empty_or_non_string_ids_are_not_identifiers() {
         let mut header = RecordHeader::default();
-        header.read_id(Some(raw(r#""""#)), "messageId");
+        header.read_id(Some(r#""""#), "messageId");
         assert!(header.id.is_none());
-        header.read_id(Some(raw("7")), "messageId");
+        header.read_id(Some("7"), "messageId");
         assert!(header.id.is_none());
         assert_eq!(
             header.malformed.as_deref(),
             Some("`messageId` is not a string: 7")
+        );
+    }
+
+    #[test]
+    fn pick_finds_members_and_rejects_what_serde_would() {
+        let object = r#"{"a": 1, "skip": {"a": 2}, "b": null, "c": "x"}"#;
+        assert_eq!(
+            pick(object, ["a", "b", "c", "d"], "it").unwrap(),
+            [Some("1"), None, Some(r#""x""#), None]
+        );
+        assert_eq!(
+            pick("[1]", ["a"], "the record").unwrap_err(),
+            "the record is an array, not an object"
+        );
+        assert_eq!(
+            pick(r#"{"a": 1, "a": 2}"#, ["a"], "the record").unwrap_err(),
+            "the record has two `a` fields"
         );
     }
 }

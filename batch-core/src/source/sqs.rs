@@ -2,11 +2,9 @@
 
 use std::borrow::Cow;
 
+use super::{BatchSource, RecordHeader, pick};
+use crate::scan;
 use aws_lambda_events::sqs::{BatchItemFailure, SqsBatchResponse, SqsMessage};
-use serde::Deserialize;
-use serde_json::value::RawValue;
-
-use super::{BatchSource, RecordHeader, json_str, read_object};
 
 /// Amazon SQS: standard queues, and FIFO queues with the processor's FIFO policies
 /// ([`BatchProcessor::fifo`](crate::BatchProcessor::fifo)).
@@ -25,24 +23,6 @@ use super::{BatchSource, RecordHeader, json_str, read_object};
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Sqs;
 
-#[derive(Deserialize)]
-struct Header<'e> {
-    #[serde(rename = "messageId", borrow, default)]
-    message_id: Option<&'e RawValue>,
-    #[serde(rename = "eventSource", borrow, default)]
-    event_source: Option<&'e RawValue>,
-    #[serde(borrow, default)]
-    attributes: Option<&'e RawValue>,
-    #[serde(borrow, default)]
-    body: Option<&'e RawValue>,
-}
-
-#[derive(Deserialize)]
-struct Attributes<'e> {
-    #[serde(rename = "MessageGroupId", borrow, default)]
-    message_group_id: Option<&'e RawValue>,
-}
-
 impl BatchSource for Sqs {
     const EVENT_SOURCE: &'static str = "aws:sqs";
     const NAME: &'static str = "SQS";
@@ -51,32 +31,32 @@ impl BatchSource for Sqs {
     type Record = SqsMessage;
     type Response = SqsBatchResponse;
 
-    fn read_header(raw: &RawValue) -> RecordHeader<'_> {
-        let fields: Header<'_> = match read_object(raw, "the record") {
-            Ok(fields) => fields,
+    fn read_header(raw: &str) -> RecordHeader<'_> {
+        let fields = ["messageId", "eventSource", "attributes", "body"];
+        let [message_id, event_source, attributes, body] = match pick(raw, fields, "the record") {
+            Ok(found) => found,
             Err(reason) => return RecordHeader::unreadable(reason),
         };
         let mut header = RecordHeader {
-            ordering: fields.attributes,
-            payload: fields.body,
+            ordering: attributes,
+            payload: body,
             ..RecordHeader::default()
         };
-        header.read_id(fields.message_id, Self::ID_FIELD);
-        header.check_event_source(fields.event_source, Self::EVENT_SOURCE);
+        header.read_id(message_id, Self::ID_FIELD);
+        header.check_event_source(event_source, Self::EVENT_SOURCE);
         header
     }
 
-    fn ordering_key(raw: &RawValue) -> Result<Option<Cow<'_, str>>, String> {
-        let attributes: Attributes<'_> = read_object(raw, "`attributes`")?;
-        let Some(group) = attributes.message_group_id else {
+    fn ordering_key(raw: &str) -> Result<Option<Cow<'_, str>>, String> {
+        let [group] = pick(raw, ["MessageGroupId"], "`attributes`")?;
+        let Some(group) = group else {
             return Ok(None);
         };
-        match json_str(group) {
+        match scan::string(group) {
             Some(group) if group.is_empty() => Ok(None),
             Some(group) => Ok(Some(group)),
             None => Err(format!(
-                "`attributes.MessageGroupId` is not a string: {}",
-                group.get()
+                "`attributes.MessageGroupId` is not a string: {group}"
             )),
         }
     }
@@ -99,7 +79,7 @@ mod tests {
     use super::*;
 
     fn header(text: &str) -> RecordHeader<'_> {
-        Sqs::read_header(serde_json::from_str(text).unwrap())
+        Sqs::read_header(text)
     }
 
     fn group(text: &str) -> Result<Option<String>, String> {
@@ -117,7 +97,7 @@ mod tests {
         );
         assert_eq!(h.id.as_deref(), Some("m1"));
         assert!(h.foreign_source.is_none() && h.malformed.is_none());
-        assert_eq!(h.payload.unwrap().get(), r#""{}""#);
+        assert_eq!(h.payload.unwrap(), r#""{}""#);
         assert_eq!(
             group(r#"{"attributes":{"MessageGroupId":"g"}}"#),
             Ok(Some("g".into()))

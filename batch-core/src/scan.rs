@@ -1,0 +1,457 @@
+//! A fast reader of JSON text that is already known to be valid.
+//!
+//! The event is validated once (by serde, when it is deserialized); after that, records are split
+//! and their few header fields found by this scanner, which only looks for the structure
+//! (`"`, `\`, brackets) and skips everything else. It never panics: on text that is not valid
+//! JSON it returns `None`, and the callers report the record as malformed.
+
+use std::borrow::Cow;
+
+use memchr::memchr2;
+
+/// The JSON type of a value, from its first byte.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Kind {
+    Object,
+    Array,
+    String,
+    Bool,
+    Null,
+    Number,
+}
+
+impl Kind {
+    pub(crate) fn of(value: &str) -> Kind {
+        match value.as_bytes().first() {
+            Some(b'{') => Kind::Object,
+            Some(b'[') => Kind::Array,
+            Some(b'"') => Kind::String,
+            Some(b't' | b'f') => Kind::Bool,
+            Some(b'n') => Kind::Null,
+            _ => Kind::Number,
+        }
+    }
+
+    /// Describes the type for messages, without showing the value.
+    pub(crate) fn describe(self) -> &'static str {
+        match self {
+            Kind::Object => "an object",
+            Kind::Array => "an array",
+            Kind::String => "a string",
+            Kind::Bool => "a boolean",
+            Kind::Null => "null",
+            Kind::Number => "a number",
+        }
+    }
+}
+
+fn skip_ws(bytes: &[u8], mut pos: usize) -> usize {
+    while let Some(b' ' | b'\t' | b'\n' | b'\r') = bytes.get(pos) {
+        pos += 1;
+    }
+    pos
+}
+
+/// The end (one past the closing quote) of the string whose opening quote is at `pos`.
+fn string_end(bytes: &[u8], mut pos: usize) -> Option<usize> {
+    pos += 1;
+    loop {
+        let found = pos + memchr2(b'"', b'\\', bytes.get(pos..)?)?;
+        match bytes[found] {
+            b'"' => return Some(found + 1),
+            _ => pos = found + 2,
+        }
+    }
+}
+
+/// The end of the value that starts at `pos` (no leading white space).
+fn value_end(bytes: &[u8], pos: usize) -> Option<usize> {
+    match bytes.get(pos)? {
+        b'"' => string_end(bytes, pos),
+        b'{' | b'[' => {
+            let mut depth = 0usize;
+            let mut at = pos;
+            loop {
+                match bytes.get(at)? {
+                    b'"' => {
+                        at = string_end(bytes, at)?;
+                        continue;
+                    }
+                    b'{' | b'[' => depth += 1,
+                    b'}' | b']' => {
+                        depth -= 1;
+                        if depth == 0 {
+                            return Some(at + 1);
+                        }
+                    }
+                    _ => {}
+                }
+                at += 1;
+            }
+        }
+        _ => {
+            let len = bytes[pos..]
+                .iter()
+                .position(|b| matches!(b, b',' | b'}' | b']' | b' ' | b'\t' | b'\n' | b'\r'))
+                .unwrap_or(bytes.len() - pos);
+            (len > 0).then_some(pos + len)
+        }
+    }
+}
+
+/// The single value `text` holds, without surrounding white space.
+pub(crate) fn trim(text: &str) -> &str {
+    text.trim_matches([' ', '\t', '\n', '\r'])
+}
+
+/// The members of the object `object` (trimmed, starting with `{`): raw keys (the text between
+/// the quotes, escapes kept) and raw values. `None` items mean the text is not valid JSON.
+pub(crate) fn fields(object: &str) -> Fields<'_> {
+    Fields {
+        text: object,
+        pos: 1,
+        done: !object.starts_with('{'),
+    }
+}
+
+/// Iterator of [`fields`].
+pub(crate) struct Fields<'a> {
+    text: &'a str,
+    pos: usize,
+    done: bool,
+}
+
+impl<'a> Fields<'a> {
+    fn step(&mut self) -> Option<Option<(&'a str, &'a str)>> {
+        let bytes = self.text.as_bytes();
+        let mut pos = skip_ws(bytes, self.pos);
+        match bytes.get(pos) {
+            Some(b'}') => return None,
+            Some(b',') => pos = skip_ws(bytes, pos + 1),
+            Some(b'"') => {}
+            _ => return Some(None),
+        }
+        if bytes.get(pos) != Some(&b'"') {
+            return Some(None);
+        }
+        let Some(key_end) = string_end(bytes, pos) else {
+            return Some(None);
+        };
+        let key = &self.text[pos + 1..key_end - 1];
+        let colon = skip_ws(bytes, key_end);
+        if bytes.get(colon) != Some(&b':') {
+            return Some(None);
+        }
+        let start = skip_ws(bytes, colon + 1);
+        let Some(end) = value_end(bytes, start) else {
+            return Some(None);
+        };
+        self.pos = end;
+        Some(Some((key, &self.text[start..end])))
+    }
+}
+
+impl<'a> Iterator for Fields<'a> {
+    /// `Some((key, value))`, or `None` once when the text is not valid JSON.
+    type Item = Option<(&'a str, &'a str)>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        if self.done {
+            return None;
+        }
+        let item = self.step();
+        if !matches!(item, Some(Some(_))) {
+            self.done = true;
+        }
+        item
+    }
+}
+
+/// The elements of the array `array` (trimmed, starting with `[`). `None` items mean the text
+/// is not valid JSON.
+pub(crate) fn elements(array: &str) -> Elements<'_> {
+    Elements {
+        text: array,
+        pos: 1,
+        done: !array.starts_with('['),
+    }
+}
+
+/// Iterator of [`elements`].
+pub(crate) struct Elements<'a> {
+    text: &'a str,
+    pos: usize,
+    done: bool,
+}
+
+impl<'a> Iterator for Elements<'a> {
+    /// `Some(value)`, or `None` once when the text is not valid JSON.
+    type Item = Option<&'a str>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        if self.done {
+            return None;
+        }
+        let bytes = self.text.as_bytes();
+        let mut pos = skip_ws(bytes, self.pos);
+        match bytes.get(pos) {
+            Some(b']') => {
+                self.done = true;
+                return None;
+            }
+            Some(b',') => pos = skip_ws(bytes, pos + 1),
+            _ => {}
+        }
+        match value_end(bytes, pos) {
+            Some(end) => {
+                self.pos = end;
+                Some(Some(&self.text[pos..end]))
+            }
+            None => {
+                self.done = true;
+                Some(None)
+            }
+        }
+    }
+}
+
+/// The string a raw JSON string value holds, borrowed when it has no escapes; `None` when the
+/// value is not a string (or holds a lone surrogate, which no Rust string can).
+pub(crate) fn string(raw: &str) -> Option<Cow<'_, str>> {
+    let inner = raw.strip_prefix('"')?.strip_suffix('"')?;
+    if !inner.contains('\\') {
+        return Some(Cow::Borrowed(inner));
+    }
+    unescape(inner).map(Cow::Owned)
+}
+
+/// A raw key (escapes kept) decoded, borrowed when it has no escapes.
+pub(crate) fn key(raw_key: &str) -> Option<Cow<'_, str>> {
+    if raw_key.contains('\\') {
+        unescape(raw_key).map(Cow::Owned)
+    } else {
+        Some(Cow::Borrowed(raw_key))
+    }
+}
+
+/// Compares a raw key (escapes kept) with a plain name.
+pub(crate) fn key_is(raw_key: &str, name: &str) -> bool {
+    if raw_key.contains('\\') {
+        unescape(raw_key).is_some_and(|key| key == name)
+    } else {
+        raw_key == name
+    }
+}
+
+fn hex4(bytes: &[u8], at: usize) -> Option<u32> {
+    let digits = std::str::from_utf8(bytes.get(at..at + 4)?).ok()?;
+    u32::from_str_radix(digits, 16).ok()
+}
+
+/// Decodes the escapes of a JSON string's content.
+fn unescape(inner: &str) -> Option<String> {
+    let bytes = inner.as_bytes();
+    let mut out = String::with_capacity(inner.len());
+    let mut start = 0;
+    while let Some(offset) = memchr::memchr(b'\\', &bytes[start..]) {
+        let at = start + offset;
+        out.push_str(&inner[start..at]);
+        let (decoded, len) = match bytes.get(at + 1)? {
+            b'"' => ('"', 2),
+            b'\\' => ('\\', 2),
+            b'/' => ('/', 2),
+            b'b' => ('\u{8}', 2),
+            b'f' => ('\u{c}', 2),
+            b'n' => ('\n', 2),
+            b'r' => ('\r', 2),
+            b't' => ('\t', 2),
+            b'u' => {
+                let first = hex4(bytes, at + 2)?;
+                if (0xD800..0xDC00).contains(&first) {
+                    // A high surrogate must be followed by an escaped low surrogate.
+                    if bytes.get(at + 6..at + 8) != Some(b"\\u") {
+                        return None;
+                    }
+                    let second = hex4(bytes, at + 8)?;
+                    if !(0xDC00..0xE000).contains(&second) {
+                        return None;
+                    }
+                    let code = 0x10000 + ((first - 0xD800) << 10) + (second - 0xDC00);
+                    (char::from_u32(code)?, 12)
+                } else {
+                    (char::from_u32(first)?, 6)
+                }
+            }
+            _ => return None,
+        };
+        out.push(decoded);
+        start = at + len;
+    }
+    out.push_str(inner.get(start..)?);
+    Some(out)
+}
+
+/// The value with white space outside strings removed, borrowed when it has none.
+pub(crate) fn minify(raw: &str) -> Cow<'_, str> {
+    let bytes = raw.as_bytes();
+    if !bytes
+        .iter()
+        .any(|b| matches!(b, b' ' | b'\t' | b'\n' | b'\r'))
+    {
+        return Cow::Borrowed(raw);
+    }
+    let mut out = String::with_capacity(raw.len());
+    let mut pos = 0;
+    while pos < bytes.len() {
+        match bytes[pos] {
+            b'"' => {
+                let end = string_end(bytes, pos).unwrap_or(bytes.len());
+                out.push_str(&raw[pos..end]);
+                pos = end;
+            }
+            b' ' | b'\t' | b'\n' | b'\r' => pos += 1,
+            _ => {
+                let next = bytes[pos..]
+                    .iter()
+                    .position(|b| matches!(b, b'"' | b' ' | b'\t' | b'\n' | b'\r'))
+                    .map_or(bytes.len(), |n| pos + n);
+                out.push_str(&raw[pos..next]);
+                pos = next;
+            }
+        }
+    }
+    Cow::Owned(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+    use serde_json::Value;
+
+    fn field_pairs(text: &str) -> Vec<(String, String)> {
+        fields(trim(text))
+            .map(|f| {
+                let (k, v) = f.expect("valid JSON");
+                (k.to_owned(), v.to_owned())
+            })
+            .collect()
+    }
+
+    #[test]
+    fn reads_fields_and_skips_nested_values() {
+        let text = r#" { "a" : [1, {"b": "]}\"x"}], "c":"d\\", "e": -1.5e3 , "f":null,"g":{}} "#;
+        assert_eq!(
+            field_pairs(text),
+            [
+                ("a".into(), r#"[1, {"b": "]}\"x"}]"#.into()),
+                ("c".into(), r#""d\\""#.into()),
+                ("e".into(), "-1.5e3".into()),
+                ("f".into(), "null".into()),
+                ("g".into(), "{}".into()),
+            ]
+        );
+        assert!(field_pairs("{}").is_empty());
+        assert!(field_pairs("{ }").is_empty());
+    }
+
+    #[test]
+    fn reads_elements() {
+        let all: Vec<_> = elements(r#"[ 1 ,"a,b" , [2,[3]], {"x":[]}, true ]"#)
+            .map(Option::unwrap)
+            .collect();
+        assert_eq!(all, ["1", r#""a,b""#, "[2,[3]]", r#"{"x":[]}"#, "true"]);
+        assert_eq!(elements("[]").count(), 0);
+        assert_eq!(elements("[ ]").count(), 0);
+    }
+
+    #[test]
+    fn broken_text_yields_none_and_stops() {
+        assert_eq!(fields(r#"{"a": "unterminated"#).collect::<Vec<_>>(), [None]);
+        assert_eq!(fields(r#"{"a" 1}"#).collect::<Vec<_>>(), [None]);
+        assert_eq!(elements(r#"[{"a": 1"#).collect::<Vec<_>>(), [None]);
+        assert_eq!(fields("[1]").count(), 0);
+    }
+
+    #[test]
+    fn unescapes_like_serde() {
+        for text in [
+            r#""plain""#,
+            r#""a\"b\\c\/d\b\f\n\r\t""#,
+            r#""\u00e9\u4e2d\ud83d\ude00""#,
+            r#""{\"item\": {\"laptop\": \"amd\"}}""#,
+        ] {
+            let ours = string(text).unwrap();
+            let theirs: String = serde_json::from_str(text).unwrap();
+            assert_eq!(ours, theirs, "{text}");
+        }
+        assert_eq!(string(r#""\ud83d""#), None, "lone surrogate");
+        assert_eq!(string(r#""\ud83d\u0041""#), None, "unpaired surrogate");
+        assert_eq!(string("12"), None);
+    }
+
+    #[test]
+    fn keys_compare_after_unescaping() {
+        assert!(key_is("messageId", "messageId"));
+        assert!(key_is(r"message\u0049d", "messageId"));
+        assert!(!key_is("messageid", "messageId"));
+    }
+
+    #[test]
+    fn minifies_outside_strings_only() {
+        assert!(matches!(minify(r#"{"N":"1"}"#), Cow::Borrowed(_)));
+        assert_eq!(
+            minify("{ \"S\" : \"a b\" ,\n \"N\": 1 }"),
+            r#"{"S":"a b","N":1}"#
+        );
+    }
+
+    fn json_value() -> impl Strategy<Value = Value> {
+        let leaf = prop_oneof![
+            Just(Value::Null),
+            any::<bool>().prop_map(Value::Bool),
+            any::<i64>().prop_map(Value::from),
+            // Exact binary fractions: serde_json's own float printing does not round-trip all.
+            (-100_000i64..100_000).prop_map(|i| Value::from(i as f64 / 8.0)),
+            ".*".prop_map(Value::String),
+        ];
+        leaf.prop_recursive(4, 64, 8, |inner| {
+            prop_oneof![
+                prop::collection::vec(inner.clone(), 0..6).prop_map(Value::Array),
+                prop::collection::btree_map(".*", inner, 0..6)
+                    .prop_map(|m| Value::Object(m.into_iter().collect())),
+            ]
+        })
+    }
+
+    proptest! {
+        /// On any valid JSON object, the scanner finds the same members as serde_json, pretty
+        /// printed or not, and every value it returns parses to the member's value.
+        #[test]
+        fn agrees_with_serde(map in prop::collection::btree_map(".*", json_value(), 0..8), pretty in any::<bool>()) {
+            let object = Value::Object(map.into_iter().collect());
+            let text = if pretty { serde_json::to_string_pretty(&object) } else { serde_json::to_string(&object) }.unwrap();
+            let found: Vec<(String, Value)> = fields(trim(&text))
+                .map(|f| {
+                    let (k, v) = f.expect("valid JSON");
+                    (string(&format!("\"{k}\"")).unwrap().into_owned(), serde_json::from_str(v).unwrap())
+                })
+                .collect();
+            let expected: Vec<(String, Value)> = object.as_object().unwrap().clone().into_iter().collect();
+            prop_assert_eq!(found, expected);
+        }
+
+        #[test]
+        fn strings_agree_with_serde(s in ".*") {
+            let text = serde_json::to_string(&s).unwrap();
+            prop_assert_eq!(string(&text).unwrap(), s.as_str());
+            let ascii = serde_json::to_string(&s).unwrap().chars().flat_map(|c| {
+                if c.is_ascii() { vec![c] } else {
+                    let mut buf = [0u16; 2];
+                    c.encode_utf16(&mut buf).iter().flat_map(|u| format!("\\u{u:04x}").chars().collect::<Vec<_>>()).collect()
+                }
+            }).collect::<String>();
+            prop_assert_eq!(string(&ascii).unwrap(), s.as_str());
+        }
+    }
+}
