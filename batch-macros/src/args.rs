@@ -185,7 +185,11 @@ pub(crate) fn parse(args: TokenStream, errors: &mut Errors) -> Config {
         seen.push(name.clone());
         read_arg(&mut config, &name, arg, errors);
     }
-    if !seen.iter().any(|name| name == "source") {
+    // A misspelled `source` already has its error.
+    let source_named = seen
+        .iter()
+        .any(|name| name == "source" || suggestion(name).is_some_and(|s| s.starts_with("source")));
+    if !source_named {
         errors.at(
             Span::call_site(),
             format!(
@@ -283,19 +287,27 @@ fn read_arg(config: &mut Config, name: &str, arg: Arg, errors: &mut Errors) {
     }
 }
 
+/// The argument a user probably meant by `name`, when it is a known rename or a misspelling.
+fn suggestion(name: &str) -> Option<&'static str> {
+    RENAMED
+        .iter()
+        .find(|(from, _)| *from == name)
+        .map(|(_, to)| *to)
+        .or_else(|| closest(name, ARGUMENTS.iter().copied()))
+}
+
 /// The message for an argument that does not exist, with a hint when one is close.
 fn unknown_argument(name: &str) -> String {
-    let allowed = ARGUMENTS
-        .iter()
-        .map(|a| format!("`{a}`"))
-        .collect::<Vec<_>>()
-        .join(", ");
-    if let Some((_, renamed)) = RENAMED.iter().find(|(from, _)| *from == name) {
-        return format!("unknown argument `{name}`: did you mean `{renamed}`?");
-    }
-    match closest(name, ARGUMENTS.iter().copied()) {
-        Some(close) => format!("unknown argument `{name}`: did you mean `{close}`?"),
-        None => format!("unknown argument `{name}`: #[batch_handler] takes {allowed}"),
+    match suggestion(name) {
+        Some(meant) => format!("unknown argument `{name}`: did you mean `{meant}`?"),
+        None => {
+            let allowed = ARGUMENTS
+                .iter()
+                .map(|a| format!("`{a}`"))
+                .collect::<Vec<_>>()
+                .join(", ");
+            format!("unknown argument `{name}`: #[batch_handler] takes {allowed}")
+        }
     }
 }
 
@@ -618,5 +630,7 @@ mod tests {
         assert_eq!(closest("timeout", ARGUMENTS.iter().copied()), None);
         assert!(unknown_argument("fifo").contains("source = \"sqs_fifo\""));
         assert!(unknown_argument("timeout").contains("takes `source`"));
+        assert_eq!(suggestion("sorce"), Some("source"));
+        assert_eq!(suggestion("fifo"), Some("source = \"sqs_fifo\""));
     }
 }

@@ -1,6 +1,8 @@
 //! The generated `main` under the real `lambda_runtime` loop, against an in-process mock of the
 //! Runtime API on 127.0.0.1 (the examples' mock).
 
+// Formatted by the examples package, in its own edition.
+#[rustfmt::skip]
 #[path = "../../../examples/tests/support/mock_runtime.rs"]
 mod mock_runtime;
 

@@ -1,0 +1,7 @@
+use batch_core::prelude::*;
+
+#[batch_handler(sorce = "sqs")]
+async fn handle(message: &SqsMessage) -> Result<(), BoxError> {
+    let _ = message;
+    Ok(())
+}
