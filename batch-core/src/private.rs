@@ -118,6 +118,28 @@ impl PerProcess {
     }
 }
 
+/// Hooks for source `S` and success value `T`: what `hooks = ...` must give.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not hooks for {S} records",
+    label = "`hooks = ...` needs a value implementing `RecordHooks<{S}, {T}>`",
+    note = "`{T}` is what the handler returns on success; implement `batch_core::RecordHooks<{S}, {T}>` (or `impl<T> RecordHooks<{S}, T>`) for `{Self}`"
+)]
+pub trait Hooks<S: BatchSource, T>: RecordHooks<S, T> {}
+
+#[diagnostic::do_not_recommend]
+impl<S: BatchSource, T, K: RecordHooks<S, T> + ?Sized> Hooks<S, T> for K {}
+
+/// A processor for source `S` and success value `T`: what `processor = ...` must give.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not a processor for {S} records",
+    label = "`processor = ...` needs a value implementing `Processor<{S}, {T}>`",
+    note = "`{T}` is what the handler returns on success; implement `batch_core::Processor<{S}, {T}>` for `{Self}`"
+)]
+pub trait CheckedProcessor<S: BatchSource, T>: Processor<S, T> {}
+
+#[diagnostic::do_not_recommend]
+impl<S: BatchSource, T, P: Processor<S, T> + ?Sized> CheckedProcessor<S, T> for P {}
+
 /// Checks, where the user wrote `hooks = ...`, that the value is hooks for this source and
 /// this handler's success value. Returns them as a trait object so that a value that is not
 /// hooks gives this one error, not a second one at `run`.
@@ -129,18 +151,18 @@ where
     S: BatchSource,
     H: RecordHandler<S>,
     H::Output: 'static,
-    K: RecordHooks<S, H::Output> + Send + Sync,
+    K: Hooks<S, H::Output> + Send + Sync,
 {
     hooks
 }
 
 /// Checks, where the user wrote `processor = ...`, that the value is a processor for this source
 /// and this handler's success value.
-pub fn processor<S, H, P>(processor: P, _handler: &H) -> P
+pub fn processor<S, H, P>(processor: &'static P, _handler: &H) -> &'static P
 where
     S: BatchSource,
     H: RecordHandler<S>,
-    P: Processor<S, H::Output>,
+    P: CheckedProcessor<S, H::Output>,
 {
     processor
 }

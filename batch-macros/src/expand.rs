@@ -157,7 +157,10 @@ fn expand(config: &Config, source: Source, handler: &Handler) -> TokenStream {
         statics.push(quote! {
             static __BATCH_PROCESSOR: #p::PerProcess = #p::PerProcess::new();
         });
-        let check = at(processor, quote!(#p::processor::<#source_ty, _, _>));
+        let check = at(
+            processor,
+            quote!(#p::processor::<#source_ty, #record_handler, _>),
+        );
         options.push(quote! {
             .with_processor(#check(__BATCH_PROCESSOR.get_or_init(|| #processor), &#record_handler))
         });
@@ -166,7 +169,7 @@ fn expand(config: &Config, source: Source, handler: &Handler) -> TokenStream {
         statics.push(quote! {
             static __BATCH_HOOKS: #p::PerProcess = #p::PerProcess::new();
         });
-        let check = at(hooks, quote!(#p::hooks::<#source_ty, _, _>));
+        let check = at(hooks, quote!(#p::hooks::<#source_ty, #record_handler, _>));
         options.push(quote! {
             .with_hooks(#check(__BATCH_HOOKS.get_or_init(|| #hooks), &#record_handler))
         });

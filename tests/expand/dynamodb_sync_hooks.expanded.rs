@@ -18,7 +18,7 @@ pub async fn lambda_handler(
         .with_processor(
             ::batch_core::__private::processor::<
                 ::batch_core::__private::DynamoDb,
-                _,
+                __BatchHandler,
                 _,
             >(
                 __BATCH_PROCESSOR.get_or_init(|| batch_core::DefaultProcessor),
@@ -28,7 +28,7 @@ pub async fn lambda_handler(
         .with_hooks(
             ::batch_core::__private::hooks::<
                 ::batch_core::__private::DynamoDb,
-                _,
+                __BatchHandler,
                 _,
             >(__BATCH_HOOKS.get_or_init(|| batch_core::NoHooks), &__BatchHandler),
         )
