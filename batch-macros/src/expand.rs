@@ -6,7 +6,6 @@
 
 use proc_macro2::{Group, Literal, Span, TokenStream, TokenTree};
 use quote::{ToTokens, quote};
-use syn::spanned::Spanned;
 use syn::{Ident, Item};
 
 use crate::Errors;
@@ -209,18 +208,17 @@ fn expand(config: &Config, source: Source, handler: &Handler) -> TokenStream {
     let awaited = handler.is_async.then(|| quote!(.await));
     // Errors about the return type point at it.
     let output = &handler.output;
-    let output_span = Span::call_site().located_at(handler.output_span);
-    let output_ty = respan(
+    let output_ty = at(
+        &handler.output_tokens,
         quote!(<#output as #p::IntoRecordResult>::Output),
-        output_span,
     );
-    let call_output = respan(
+    let call_output = at(
+        &handler.output_tokens,
         quote!(#p::Result<Self::Output, #p::RecordError>),
-        output_span,
     );
-    let into_record_result = respan(
+    let into_record_result = at(
+        &handler.output_tokens,
         quote!(#p::IntoRecordResult::into_record_result(output)),
-        output_span,
     );
     let record_handler_item = quote! {
         struct #record_handler;
@@ -259,10 +257,13 @@ fn expand(config: &Config, source: Source, handler: &Handler) -> TokenStream {
 }
 
 /// Generated tokens that the compiler's errors should attribute to `user` (a parameter's type,
-/// the return type, an argument's value): every token is located at it, with call-site
-/// hygiene.
-fn at(user: &impl Spanned, tokens: TokenStream) -> TokenStream {
-    respan(tokens, Span::call_site().located_at(user.span()))
+/// the return type, an argument's value): every token is located at the user's first token
+/// (stable proc macros cannot join spans), with call-site hygiene.
+fn at(user: &impl ToTokens, tokens: TokenStream) -> TokenStream {
+    match user.to_token_stream().into_iter().next() {
+        Some(first) => respan(tokens, Span::call_site().located_at(first.span())),
+        None => tokens,
+    }
 }
 
 /// Sets the span of every token, inside groups too.

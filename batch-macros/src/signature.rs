@@ -6,8 +6,8 @@
 //! would report badly or not at all: a name the expansion needs, generics, `self`, and the
 //! arguments that depend on the function.
 
-use proc_macro2::Span;
-use syn::spanned::Spanned;
+use proc_macro2::TokenStream;
+use quote::ToTokens;
 use syn::visit_mut::VisitMut;
 use syn::{
     FnArg, GenericArgument, GenericParam, ItemFn, Lifetime, PathArguments, ReturnType, Safety,
@@ -32,8 +32,8 @@ pub(crate) struct Handler {
     /// The return type as the name of a type without the function's lifetimes (elided and
     /// named lifetimes become `'static`): the handler's `Output` is named from it.
     pub(crate) output: Type,
-    /// Where the return type is written (the function's name when it returns `()`).
-    pub(crate) output_span: Span,
+    /// The return type as written (the function's name when it returns `()`), for errors.
+    pub(crate) output_tokens: TokenStream,
     /// `T` of the first `State<&T>` parameter: the state's type.
     pub(crate) state_type: Option<Type>,
     /// `T` of each `Json<T>`, `NewImage<T>`, `OldImage<T>` parameter without lifetimes.
@@ -123,8 +123,8 @@ pub(crate) fn check(item: ItemFn, config: &Config, errors: &mut Errors) -> Handl
         }
     }
 
-    let (output, output_span) = match &sig.output {
-        ReturnType::Default => (syn::parse_quote!(()), sig.ident.span()),
+    let (output, output_tokens) = match &sig.output {
+        ReturnType::Default => (syn::parse_quote!(()), sig.ident.to_token_stream()),
         ReturnType::Type(_, ty) => {
             if let Type::ImplTrait(_) = &**ty {
                 errors.spanned(
@@ -135,7 +135,7 @@ pub(crate) fn check(item: ItemFn, config: &Config, errors: &mut Errors) -> Handl
             }
             let mut output = (**ty).clone();
             StaticLifetimes.visit_type_mut(&mut output);
-            (output, ty.span())
+            (output, ty.to_token_stream())
         }
     };
 
@@ -143,7 +143,7 @@ pub(crate) fn check(item: ItemFn, config: &Config, errors: &mut Errors) -> Handl
         is_async,
         params,
         output,
-        output_span,
+        output_tokens,
         state_type,
         payload_types,
         item,
