@@ -1,6 +1,6 @@
 //! The library's handlers, called directly as a user's unit test would.
 
-use batch_core::testing::event_from_str;
+use batch_core::testing::{event_from_file, event_from_str};
 
 #[tokio::test]
 async fn orders_fail_only_the_poison_record() {
@@ -35,4 +35,14 @@ async fn another_path_to_batch_core_works_with_crate() {
     )]);
     let response = edition2021::renamed::lambda_handler(event).await.unwrap();
     assert!(response.batch_item_failures.is_empty());
+}
+
+#[tokio::test]
+async fn a_handler_runs_on_an_event_file_in_one_line() {
+    let event = event_from_file(concat!(env!("CARGO_MANIFEST_DIR"), "/events/orders.json"));
+    let response = edition2021::orders::lambda_handler(event).await.unwrap();
+    assert_eq!(
+        serde_json::to_string(&response).unwrap(),
+        r#"{"batchItemFailures":[{"itemIdentifier":"order-2"}]}"#
+    );
 }
