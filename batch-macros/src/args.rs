@@ -608,6 +608,71 @@ fn mentions_entrypoint_false(args: TokenStream) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use quote::quote;
+
+    fn messages(args: TokenStream) -> (Config, Vec<String>) {
+        let mut errors = Errors::default();
+        let config = parse(args, &mut errors);
+        let messages = errors
+            .errors
+            .map(|e| e.into_iter().map(|e| e.to_string()).collect())
+            .unwrap_or_default();
+        (config, messages)
+    }
+
+    #[test]
+    fn reads_every_argument() {
+        let (config, errors) = messages(quote! {
+            source = "sqs_fifo", skip_group_on_error, raise_on_entire_batch_failure = false,
+            concurrency = 8, deadline_margin_ms = 1500, state = app::init,
+            hooks = Metrics::new(), processor = &WRITER, entrypoint = false, crate = "bc"
+        });
+        assert!(errors.is_empty(), "{errors:?}");
+        assert_eq!(config.source.map(|s| s.value), Some(Source::SqsFifo));
+        assert!(config.skip_group_on_error.unwrap().value);
+        assert_eq!(config.raise_on_entire_batch_failure, Some(false));
+        assert_eq!(config.concurrency.map(|c| c.value), Some(8));
+        assert_eq!(config.deadline_margin_ms, Some(1500));
+        assert!(config.state.is_some() && config.hooks.is_some() && config.processor.is_some());
+        assert!(!config.entrypoint);
+        let krate = &config.krate;
+        assert_eq!(quote!(#krate).to_string(), "bc");
+    }
+
+    #[test]
+    fn collects_every_error() {
+        let (_, errors) = messages(quote! {
+            source = "sqs", skip_group_on_error, concurrency = 0, timeout = 3, source = "kinesis"
+        });
+        assert_eq!(errors.len(), 4, "{errors:?}");
+        assert!(
+            errors
+                .iter()
+                .any(|e| e.starts_with("`concurrency` takes a positive integer"))
+        );
+        assert!(
+            errors
+                .iter()
+                .any(|e| e.starts_with("duplicate argument `source`"))
+        );
+        assert!(
+            errors
+                .iter()
+                .any(|e| e.starts_with("unknown argument `timeout`"))
+        );
+        assert!(
+            errors
+                .iter()
+                .any(|e| e.starts_with("`skip_group_on_error` applies only"))
+        );
+    }
+
+    #[test]
+    fn unparseable_arguments_still_honour_entrypoint_false() {
+        let (config, errors) = messages(quote!(source("sqs"), entrypoint = false));
+        assert_eq!(errors.len(), 1);
+        assert!(!config.entrypoint);
+    }
 
     #[test]
     fn edit_distance_counts_edits() {
