@@ -96,11 +96,42 @@ impl Serialize for BatchEvent {
     }
 }
 
-/// Splits an event into its records, borrowed from its text, without reading them.
-pub(crate) fn split_records<'e>(
+/// An event's `Records` array, found without reading the records: they are read one by one
+/// from [`rest`](Self::rest), and [`finish`](Self::finish) checks the rest of the event.
+pub(crate) struct RecordsArray<'e> {
+    /// The text from the array's `[` to the end of the event.
+    pub(crate) rest: &'e str,
+    /// The event's members, stopped at the array.
+    after: scan::Fields<'e>,
+    expected: &'static str,
+}
+
+impl RecordsArray<'_> {
+    /// Checks the members after the array, now `array_len` bytes long: none is another
+    /// `Records`.
+    pub(crate) fn finish(mut self, array_len: usize) -> Result<(), BatchError> {
+        self.after.skip_value(array_len);
+        for field in self.after {
+            let invalid = |reason: &str| BatchError::InvalidEvent {
+                expected: self.expected,
+                reason: reason.to_owned(),
+            };
+            let Some((key, _)) = field else {
+                return Err(invalid("the event is not valid JSON"));
+            };
+            if scan::key_is(key, "Records") {
+                return Err(invalid("it has two `Records` fields"));
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Finds an event's `Records` array without reading the records (R8 checks of the envelope).
+pub(crate) fn records_array<'e>(
     event: &'e BatchEvent,
     expected: &'static str,
-) -> Result<Vec<&'e str>, BatchError> {
+) -> Result<RecordsArray<'e>, BatchError> {
     let invalid = |reason: String| BatchError::InvalidEvent { expected, reason };
     if !event.validated {
         serde_json::from_str::<IgnoredAny>(&event.text)
@@ -110,35 +141,53 @@ pub(crate) fn split_records<'e>(
     if Kind::of(text) != Kind::Object {
         return Err(invalid("the event is not a JSON object".to_owned()));
     }
-    let mut records = None;
-    for field in scan::fields(text) {
-        let Some((key, value)) = field else {
+    let mut fields = scan::fields(text);
+    while let Some(field) = fields.next_key() {
+        let Some((key, rest)) = field else {
             return Err(invalid("the event is not valid JSON".to_owned()));
         };
-        if scan::key_is(key, "Records") && records.replace(value).is_some() {
-            return Err(invalid("it has two `Records` fields".to_owned()));
+        if scan::key_is(key, "Records") {
+            return match Kind::of(rest) {
+                Kind::Array => Ok(RecordsArray {
+                    rest,
+                    after: fields,
+                    expected,
+                }),
+                Kind::Null => Err(invalid("its `Records` field is null".to_owned())),
+                kind => Err(invalid(format!(
+                    "its `Records` field is {}, not an array",
+                    kind.describe()
+                ))),
+            };
         }
+        let len = scan::value_len(rest)
+            .ok_or_else(|| invalid("the event is not valid JSON".to_owned()))?;
+        fields.skip_value(len);
     }
-    let records = records.ok_or_else(|| invalid("it has no `Records` field".to_owned()))?;
-    match Kind::of(records) {
-        Kind::Array => scan::elements(records)
-            .map(|record| record.ok_or_else(|| invalid("the event is not valid JSON".to_owned())))
-            .collect(),
-        Kind::Null => Err(invalid("its `Records` field is null".to_owned())),
-        kind => Err(invalid(format!(
-            "its `Records` field is {}, not an array",
-            kind.describe()
-        ))),
-    }
+    Err(invalid("it has no `Records` field".to_owned()))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    /// Finds the records as the processor does: the array, each record, the rest of the event.
+    fn split(event: &BatchEvent) -> Result<Vec<&str>, BatchError> {
+        let array = records_array(event, "aws:sqs")?;
+        let mut cursor = scan::ArrayCursor::new(array.rest);
+        let mut records = Vec::new();
+        while let Some(rest) = cursor.next_start() {
+            let len = scan::value_len(rest).unwrap();
+            records.push(&rest[..len]);
+            cursor.advance(len);
+        }
+        array.finish(cursor.len())?;
+        Ok(records)
+    }
+
     fn reason(text: &str) -> String {
         let event = BatchEvent::from_json(text);
-        match split_records(&event, "aws:sqs") {
+        match split(&event) {
             Err(BatchError::InvalidEvent { reason, expected }) => {
                 assert_eq!(expected, "aws:sqs");
                 reason
@@ -153,8 +202,7 @@ mod tests {
             BatchEvent::from_json(r#"{"Records": [{"a": 1}, 2, "x"], "other": {}}"#),
             serde_json::from_str(r#" {"other": [], "Records" : [ {"a": 1} ,2,"x" ] } "#).unwrap(),
         ] {
-            let records = split_records(&event, "aws:sqs").unwrap();
-            assert_eq!(records, [r#"{"a": 1}"#, "2", r#""x""#]);
+            assert_eq!(split(&event).unwrap(), [r#"{"a": 1}"#, "2", r#""x""#]);
         }
     }
 
@@ -185,13 +233,17 @@ mod tests {
             reason(r#"{"Records": [], "Records": []}"#),
             "it has two `Records` fields"
         );
+        assert_eq!(
+            reason(r#"{"Records": [{"a": [1, 2]}, 3 ], "b": {}, "Records": null}"#),
+            "it has two `Records` fields"
+        );
         assert!(reason(r#"{"Records": []} x"#).starts_with("the event is not valid JSON"));
     }
 
     #[test]
     fn empty_records_is_an_empty_batch() {
         let event = BatchEvent::from_json(r#"{"Records": []}"#);
-        assert!(split_records(&event, "aws:sqs").unwrap().is_empty());
+        assert!(split(&event).unwrap().is_empty());
     }
 
     #[test]

@@ -99,6 +99,59 @@ fn value_end(bytes: &[u8], pos: usize) -> Option<usize> {
     }
 }
 
+/// The length of the value at the start of `rest` (the text may go on after it).
+pub(crate) fn value_len(rest: &str) -> Option<usize> {
+    value_end(rest.as_bytes(), 0)
+}
+
+/// Walks an array's elements when each element's length is found by reading it.
+pub(crate) struct ArrayCursor<'a> {
+    text: &'a str,
+    pos: usize,
+}
+
+impl<'a> ArrayCursor<'a> {
+    /// A cursor over `array` (trimmed, starting with `[`).
+    pub(crate) fn new(array: &'a str) -> Self {
+        Self {
+            text: array,
+            pos: 1,
+        }
+    }
+
+    /// The text from the next element's start to the end of the array; `None` at the end.
+    pub(crate) fn next_start(&mut self) -> Option<&'a str> {
+        let bytes = self.text.as_bytes();
+        let mut pos = skip_ws(bytes, self.pos);
+        if bytes.get(pos) == Some(&b',') {
+            pos = skip_ws(bytes, pos + 1);
+        }
+        match bytes.get(pos) {
+            None | Some(b']') => None,
+            Some(_) => {
+                self.pos = pos;
+                Some(&self.text[pos..])
+            }
+        }
+    }
+
+    /// Moves past the element [`next_start`](Self::next_start) returned, `len` bytes long.
+    pub(crate) fn advance(&mut self, len: usize) {
+        self.pos += len.max(1);
+    }
+
+    /// Once [`next_start`](Self::next_start) returned `None`: the array's length, closing
+    /// bracket included.
+    pub(crate) fn len(&self) -> usize {
+        let bytes = self.text.as_bytes();
+        let mut pos = skip_ws(bytes, self.pos);
+        if bytes.get(pos) == Some(&b',') {
+            pos = skip_ws(bytes, pos + 1);
+        }
+        (pos + 1).min(self.text.len())
+    }
+}
+
 /// The single value `text` holds, without surrounding white space.
 pub(crate) fn trim(text: &str) -> &str {
     text.trim_matches([' ', '\t', '\n', '\r'])
@@ -111,6 +164,7 @@ pub(crate) fn fields(object: &str) -> Fields<'_> {
         text: object,
         pos: 1,
         done: !object.starts_with('{'),
+        end: None,
     }
 }
 
@@ -119,14 +173,43 @@ pub(crate) struct Fields<'a> {
     text: &'a str,
     pos: usize,
     done: bool,
+    end: Option<usize>,
 }
 
 impl<'a> Fields<'a> {
-    fn step(&mut self) -> Option<Option<(&'a str, &'a str)>> {
+    /// Once every member was read: the length of the object, closing brace included (the text
+    /// may go on after it).
+    pub(crate) fn end(&self) -> Option<usize> {
+        self.end
+    }
+
+    /// Reads the next member's key and stops at its value: the key, and the text from the
+    /// value's start to the end of the text. Call [`skip_value`](Self::skip_value) with the value's length
+    /// before going on. `None` at the end; `Some(None)` when the text is not valid JSON.
+    pub(crate) fn next_key(&mut self) -> Option<Option<(&'a str, &'a str)>> {
+        if self.done {
+            return None;
+        }
+        let item = self.key_step();
+        if !matches!(item, Some(Some(_))) {
+            self.done = true;
+        }
+        item
+    }
+
+    /// Moves past the value [`next_key`](Self::next_key) stopped at, `len` bytes long.
+    pub(crate) fn skip_value(&mut self, len: usize) {
+        self.pos += len;
+    }
+
+    fn key_step(&mut self) -> Option<Option<(&'a str, &'a str)>> {
         let bytes = self.text.as_bytes();
         let mut pos = skip_ws(bytes, self.pos);
         match bytes.get(pos) {
-            Some(b'}') => return None,
+            Some(b'}') => {
+                self.end = Some(pos + 1);
+                return None;
+            }
             Some(b',') => pos = skip_ws(bytes, pos + 1),
             Some(b'"') => {}
             _ => return Some(None),
@@ -143,11 +226,20 @@ impl<'a> Fields<'a> {
             return Some(None);
         }
         let start = skip_ws(bytes, colon + 1);
-        let Some(end) = value_end(bytes, start) else {
+        self.pos = start;
+        Some(Some((key, &self.text[start..])))
+    }
+
+    fn step(&mut self) -> Option<Option<(&'a str, &'a str)>> {
+        let (key, rest) = match self.key_step()? {
+            Some(found) => found,
+            None => return Some(None),
+        };
+        let Some(len) = value_end(rest.as_bytes(), 0) else {
             return Some(None);
         };
-        self.pos = end;
-        Some(Some((key, &self.text[start..end])))
+        self.pos += len;
+        Some(Some((key, &rest[..len])))
     }
 }
 
@@ -169,6 +261,7 @@ impl<'a> Iterator for Fields<'a> {
 
 /// The elements of the array `array` (trimmed, starting with `[`). `None` items mean the text
 /// is not valid JSON.
+#[cfg(test)]
 pub(crate) fn elements(array: &str) -> Elements<'_> {
     Elements {
         text: array,
@@ -178,12 +271,14 @@ pub(crate) fn elements(array: &str) -> Elements<'_> {
 }
 
 /// Iterator of [`elements`].
+#[cfg(test)]
 pub(crate) struct Elements<'a> {
     text: &'a str,
     pos: usize,
     done: bool,
 }
 
+#[cfg(test)]
 impl<'a> Iterator for Elements<'a> {
     /// `Some(value)`, or `None` once when the text is not valid JSON.
     type Item = Option<&'a str>;

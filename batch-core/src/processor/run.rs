@@ -17,11 +17,12 @@ use super::rules::{StartRules, stop_error};
 use super::schedule::Schedule;
 use super::{Options, Processor};
 use crate::error::{BatchError, RecordError, RecordErrorKind};
-use crate::event::{BatchEvent, split_records};
+use crate::event::{BatchEvent, records_array};
 use crate::handler::RecordHandler;
 use crate::hooks::RecordHooks;
 use crate::outcome::{BatchReport, RecordOutcome};
 use crate::record::RecordCx;
+use crate::scan::ArrayCursor;
 use crate::source::{BatchSource, RecordHeader};
 
 /// Everything one invocation needs, borrowed from the caller.
@@ -61,15 +62,16 @@ impl<P, K, H> Invocation<'_, P, K, H> {
         P: Processor<S, H::Output>,
         K: RecordHooks<S, H::Output>,
     {
-        let raws = split_records(event, S::EVENT_SOURCE)?;
+        let records = records_array(event, S::EVENT_SOURCE)?;
+        let (slots, array_len) = self.read_slots::<S>(records.rest)?;
+        records.finish(array_len)?;
         let span = tracing::info_span!(
             "batch",
             source = S::NAME,
-            records = raws.len(),
+            records = slots.len(),
             request_id = %self.context.request_id,
         );
         async {
-            let slots = self.read_slots::<S>(&raws)?;
             let batch = self
                 .processor
                 .prepare(self.context)
@@ -97,23 +99,27 @@ impl<P, K, H> Invocation<'_, P, K, H> {
         .await
     }
 
-    /// Reads every record's header and ordering key, and rejects the event when a record names
-    /// another source (R8).
+    /// Reads every record's header and ordering key in one pass over the `Records` array, and
+    /// rejects the event when a record names another source (R8).
+    /// Returns the slots and the array's length.
     fn read_slots<'e, S: BatchSource>(
         &self,
-        raws: &[&'e str],
-    ) -> Result<Vec<Slot<'e>>, BatchError> {
+        records: &'e str,
+    ) -> Result<(Vec<Slot<'e>>, usize), BatchError> {
         let fifo = self.options.fifo != FifoPolicy::None;
         // Keys order records only when several run at once; one at a time, they are checked.
         let build_keys = fifo || self.options.effective_concurrency() > 1;
-        let mut slots = Vec::with_capacity(raws.len());
-        for (position, raw) in raws.iter().enumerate() {
-            let header = S::read_header(raw);
-            if let Some(found) = header.foreign_source {
+        let mut slots = Vec::new();
+        let mut cursor = ArrayCursor::new(records);
+        while let Some(rest) = cursor.next_start() {
+            let mut header = S::read_header(rest);
+            cursor.advance(header.len);
+            let raw = &rest[..header.len.min(rest.len())];
+            if let Some(found) = header.foreign_source.take() {
                 return Err(BatchError::WrongSource {
                     expected: S::EVENT_SOURCE,
                     found,
-                    position,
+                    position: slots.len(),
                 });
             }
             let key = match header.ordering {
@@ -125,7 +131,7 @@ impl<P, K, H> Invocation<'_, P, K, H> {
             };
             slots.push(Slot { raw, header, key });
         }
-        Ok(slots)
+        Ok((slots, cursor.len()))
     }
 
     /// Runs the records: at most N in flight, each key's records one after another, every
@@ -142,18 +148,19 @@ impl<P, K, H> Invocation<'_, P, K, H> {
         K: RecordHooks<S, H::Output>,
     {
         let concurrency = self.options.effective_concurrency();
-        let mut schedule = if concurrency == 1 {
-            Schedule::in_order(slots.len())
-        } else {
-            Schedule::by_key(slots.iter().map(Slot::key))
+        let mut progress = Progress {
+            schedule: if concurrency == 1 {
+                Schedule::in_order(slots.len())
+            } else {
+                Schedule::by_key(slots.iter().map(Slot::key))
+            },
+            rules: StartRules::new(
+                FifoState::new(self.options.fifo),
+                self.options.stop_on_first_failure,
+                DeadlineGuard::new(self.context, self.options.deadline_margin),
+            ),
+            results: std::iter::repeat_with(|| None).take(slots.len()).collect(),
         };
-        let mut rules = StartRules::new(
-            FifoState::new(self.options.fifo),
-            self.options.stop_on_first_failure,
-            DeadlineGuard::new(self.context, self.options.deadline_margin),
-        );
-        let mut results: Vec<Option<Result<H::Output, RecordError>>> =
-            std::iter::repeat_with(|| None).take(slots.len()).collect();
         // R15 under concurrency: a record that succeeds may still be reported, when a record
         // before it fails later. Its hook waits for the end of the batch, so that each record
         // reaches exactly one hook, the one that agrees with the report.
@@ -161,31 +168,34 @@ impl<P, K, H> Invocation<'_, P, K, H> {
         let mut in_flight = FuturesUnordered::new();
         loop {
             while in_flight.len() < concurrency {
-                let Some(position) = schedule.next_ready() else {
+                let Some(position) = progress.schedule.next_ready() else {
                     break;
                 };
                 let slot = &slots[position];
-                match self.refuse(&rules, position, slot) {
-                    None => in_flight.push(self.run_record(batch, position, slot, defer_success)),
+                let result = match self.refuse(&progress.rules, position, slot) {
                     Some(error) => {
                         let record = self.record_cx::<S>(position, slot);
                         let result = Err(error);
                         record_span(position, slot).in_scope(|| self.report(&record, &result));
-                        rules.failed(position, slot.key());
-                        results[position] = Some(result);
-                        schedule.done(position);
+                        result
                     }
-                }
+                    // One at a time: run it right here, without the machinery of many.
+                    None if concurrency == 1 => {
+                        self.run_record(batch, position, slot, false).await.1
+                    }
+                    None => {
+                        in_flight.push(self.run_record(batch, position, slot, defer_success));
+                        continue;
+                    }
+                };
+                progress.settle(position, slot.key(), result);
             }
             let Some((position, result)) = in_flight.next().await else {
                 break;
             };
-            if result.is_err() {
-                rules.failed(position, slots[position].key());
-            }
-            results[position] = Some(result);
-            schedule.done(position);
+            progress.settle(position, slots[position].key(), result);
         }
+        let Progress { rules, results, .. } = progress;
         results
             .into_iter()
             .zip(slots)
@@ -302,4 +312,23 @@ impl<P, K, H> Invocation<'_, P, K, H> {
 /// The span of one record, with its identifier (R14).
 fn record_span(position: usize, slot: &Slot<'_>) -> tracing::Span {
     tracing::info_span!("record", position, id = slot.header.id.as_deref())
+}
+
+/// The state of a batch while its records run.
+struct Progress<T> {
+    schedule: Schedule,
+    rules: StartRules,
+    /// Each record's result, by position (R3).
+    results: Vec<Option<Result<T, RecordError>>>,
+}
+
+impl<T> Progress<T> {
+    /// Records that the record at `position` is done, ran or not.
+    fn settle(&mut self, position: usize, key: Option<&str>, result: Result<T, RecordError>) {
+        if result.is_err() {
+            self.rules.failed(position, key);
+        }
+        self.results[position] = Some(result);
+        self.schedule.done(position);
+    }
 }

@@ -2,7 +2,7 @@
 
 use std::borrow::Cow;
 
-use super::{BatchSource, RecordHeader, pick};
+use super::{BatchSource, RecordHeader, pick, pick_prefix};
 use crate::scan::{self, Kind};
 use aws_lambda_events::dynamodb::EventRecord;
 use aws_lambda_events::streams::{DynamoDbBatchItemFailure, DynamoDbEventResponse};
@@ -32,12 +32,16 @@ impl BatchSource for DynamoDb {
     type Record = EventRecord;
     type Response = DynamoDbEventResponse;
 
-    fn read_header(raw: &str) -> RecordHeader<'_> {
-        let [event_source, change] = match pick(raw, ["eventSource", "dynamodb"], "the record") {
-            Ok(found) => found,
-            Err(reason) => return RecordHeader::unreadable(reason),
+    fn read_header(rest: &str) -> RecordHeader<'_> {
+        let ([event_source, change], len) =
+            match pick_prefix(rest, ["eventSource", "dynamodb"], "the record") {
+                (Ok(found), len) => (found, len),
+                (Err(reason), len) => return RecordHeader::unreadable(reason, len),
+            };
+        let mut header = RecordHeader {
+            len,
+            ..RecordHeader::default()
         };
-        let mut header = RecordHeader::default();
         header.check_event_source(event_source, Self::EVENT_SOURCE);
         let Some(change) = change else {
             header.note_malformed("the record has no `dynamodb` field".to_owned());

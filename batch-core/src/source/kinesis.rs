@@ -2,7 +2,7 @@
 
 use std::borrow::Cow;
 
-use super::{BatchSource, RecordHeader, pick};
+use super::{BatchSource, RecordHeader, pick, pick_prefix};
 use crate::scan;
 use aws_lambda_events::kinesis::KinesisEventRecord;
 use aws_lambda_events::streams::{KinesisBatchItemFailure, KinesisEventResponse};
@@ -31,12 +31,16 @@ impl BatchSource for Kinesis {
     type Record = KinesisEventRecord;
     type Response = KinesisEventResponse;
 
-    fn read_header(raw: &str) -> RecordHeader<'_> {
-        let [event_source, kinesis] = match pick(raw, ["eventSource", "kinesis"], "the record") {
-            Ok(found) => found,
-            Err(reason) => return RecordHeader::unreadable(reason),
+    fn read_header(rest: &str) -> RecordHeader<'_> {
+        let ([event_source, kinesis], len) =
+            match pick_prefix(rest, ["eventSource", "kinesis"], "the record") {
+                (Ok(found), len) => (found, len),
+                (Err(reason), len) => return RecordHeader::unreadable(reason, len),
+            };
+        let mut header = RecordHeader {
+            len,
+            ..RecordHeader::default()
         };
-        let mut header = RecordHeader::default();
         header.check_event_source(event_source, Self::EVENT_SOURCE);
         let Some(kinesis) = kinesis else {
             header.note_malformed("the record has no `kinesis` field".to_owned());

@@ -53,9 +53,10 @@ pub trait BatchSource: Sized + Send + Sync + 'static {
     /// The partial-failure response type from `aws_lambda_events`.
     type Response: Serialize + Send + 'static;
 
-    /// Reads a record's header from its JSON text without building the full record.
+    /// Reads the header of the record that starts `rest` (the text may go on after the record)
+    /// without building the full record; the header says how long the record is.
     #[doc(hidden)]
-    fn read_header(raw: &str) -> RecordHeader<'_>;
+    fn read_header(rest: &str) -> RecordHeader<'_>;
 
     /// Reads a record's ordering key from the raw field the header kept.
     #[doc(hidden)]
@@ -90,13 +91,16 @@ pub struct RecordHeader<'e> {
     pub(crate) old_payload: Option<&'e str>,
     /// Why the record does not fit its source's schema, as far as the header reads it.
     pub(crate) malformed: Option<String>,
+    /// The length of the record's JSON text.
+    pub(crate) len: usize,
 }
 
 impl<'e> RecordHeader<'e> {
     /// A header for a record whose top level could not be read at all.
-    pub(crate) fn unreadable(reason: String) -> Self {
+    pub(crate) fn unreadable(reason: String, len: usize) -> Self {
         Self {
             malformed: Some(reason),
+            len,
             ..Self::default()
         }
     }
@@ -128,7 +132,7 @@ impl<'e> RecordHeader<'e> {
     }
 }
 
-/// Finds the named members of the object `raw` (the record, or a nested object): their raw
+/// Finds the named members of the object `raw` (a nested object of the record): their raw
 /// values in the order of `names`, `None` for members that are missing or `null`. Fails, as
 /// serde would, when `raw` is not an object or names a member twice.
 pub(crate) fn pick<'e, const N: usize>(
@@ -136,26 +140,45 @@ pub(crate) fn pick<'e, const N: usize>(
     names: [&str; N],
     what: &str,
 ) -> Result<[Option<&'e str>; N], String> {
-    let kind = Kind::of(raw);
+    pick_prefix(raw, names, what).0
+}
+
+/// [`pick`] for the object at the start of `rest`, which may go on after it: also returns the
+/// object's length (of the value, whatever it is, when it is not a readable object).
+pub(crate) fn pick_prefix<'e, const N: usize>(
+    rest: &'e str,
+    names: [&str; N],
+    what: &str,
+) -> (Result<[Option<&'e str>; N], String>, usize) {
+    let value_len = || scan::value_len(rest).unwrap_or(rest.len());
+    let kind = Kind::of(rest);
     if kind != Kind::Object {
-        return Err(format!("{what} is {}, not an object", kind.describe()));
+        let reason = format!("{what} is {}, not an object", kind.describe());
+        return (Err(reason), value_len());
     }
     let mut found = [None; N];
     let mut seen = [false; N];
-    for field in scan::fields(raw) {
+    let mut fields = scan::fields(rest);
+    for field in fields.by_ref() {
         let Some((key, value)) = field else {
-            return Err(format!("{what} is not valid JSON"));
+            return (Err(format!("{what} is not valid JSON")), value_len());
         };
         if let Some(i) = names.iter().position(|name| scan::key_is(key, name)) {
             if std::mem::replace(&mut seen[i], true) {
-                return Err(format!("{what} has two `{}` fields", names[i]));
+                return (
+                    Err(format!("{what} has two `{}` fields", names[i])),
+                    value_len(),
+                );
             }
             if Kind::of(value) != Kind::Null {
                 found[i] = Some(value);
             }
         }
     }
-    Ok(found)
+    match fields.end() {
+        Some(len) => (Ok(found), len),
+        None => (Err(format!("{what} is not valid JSON")), value_len()),
+    }
 }
 
 #[cfg(test)]

@@ -2,7 +2,7 @@
 
 use std::borrow::Cow;
 
-use super::{BatchSource, RecordHeader, pick};
+use super::{BatchSource, RecordHeader, pick, pick_prefix};
 use crate::scan;
 use aws_lambda_events::sqs::{BatchItemFailure, SqsBatchResponse, SqsMessage};
 
@@ -31,15 +31,17 @@ impl BatchSource for Sqs {
     type Record = SqsMessage;
     type Response = SqsBatchResponse;
 
-    fn read_header(raw: &str) -> RecordHeader<'_> {
+    fn read_header(rest: &str) -> RecordHeader<'_> {
         let fields = ["messageId", "eventSource", "attributes", "body"];
-        let [message_id, event_source, attributes, body] = match pick(raw, fields, "the record") {
-            Ok(found) => found,
-            Err(reason) => return RecordHeader::unreadable(reason),
-        };
+        let ([message_id, event_source, attributes, body], len) =
+            match pick_prefix(rest, fields, "the record") {
+                (Ok(found), len) => (found, len),
+                (Err(reason), len) => return RecordHeader::unreadable(reason, len),
+            };
         let mut header = RecordHeader {
             ordering: attributes,
             payload: body,
+            len,
             ..RecordHeader::default()
         };
         header.read_id(message_id, Self::ID_FIELD);
