@@ -35,6 +35,28 @@ const EXAMPLES: &[(&str, &str, &str)] = &[
         "dynamodb.json",
         r#"{"batchItemFailures":[{"itemIdentifier":"4421584500"},{"itemIdentifier":"5563918774"}]}"#,
     ),
+    (
+        "state",
+        "state.json",
+        r#"{"batchItemFailures":[{"itemIdentifier":"state-2"}]}"#,
+    ),
+    (
+        "hooks",
+        "hooks.json",
+        r#"{"batchItemFailures":[{"itemIdentifier":"hooks-2"},{"itemIdentifier":"hooks-3"}]}"#,
+    ),
+    (
+        "custom_processor",
+        "custom-processor.json",
+        r#"{"batchItemFailures":[{"itemIdentifier":"bulk-2"},{"itemIdentifier":"bulk-3"}]}"#,
+    ),
+    // The emulator sends `lambda-runtime-deadline-ms: 600000`, a duration: R10 counts it as no
+    // deadline, so the 500 ms margin stops no record and only the untitled document fails.
+    (
+        "context",
+        "context.json",
+        r#"{"batchItemFailures":[{"itemIdentifier":"49590338271490256608559692538361571095921575989136588902"}]}"#,
+    ),
 ];
 
 #[test]
@@ -78,6 +100,18 @@ fn an_all_failed_batch_is_an_invocation_error_and_the_function_serves_on() {
     let (_, file, expected) = EXAMPLES[0];
     assert_eq!(emulator.invoke_ok(&event(file)), expected);
     std::fs::remove_dir_all(dir).unwrap();
+}
+
+#[test]
+fn state_is_built_once_across_warm_invocations() {
+    let mut emulator = Emulator::start("state");
+    let (_, file, expected) = EXAMPLES.iter().find(|(bin, _, _)| *bin == "state").unwrap();
+    for _ in 0..2 {
+        assert_eq!(emulator.invoke_ok(&event(file)), *expected);
+    }
+    let logs = emulator.stop_function();
+    assert_eq!(logs.matches("catalog loaded").count(), 1, "{logs}");
+    assert_eq!(logs.matches("order priced").count(), 4, "{logs}");
 }
 
 #[test]

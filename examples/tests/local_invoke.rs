@@ -87,6 +87,51 @@ fn dynamodb_reports_the_misfit_image_and_the_empty_stock() {
 }
 
 #[test]
+fn state_is_built_once_and_shared_by_every_record() {
+    let path = events_dir().join("state.json");
+    let output = run(env!("CARGO_BIN_EXE_state"), &[path.to_str().unwrap()], None);
+    assert_eq!(output.status.code(), Some(0), "stderr: {}", stderr(&output));
+    assert_eq!(
+        stdout(&output),
+        "{\"batchItemFailures\":[{\"itemIdentifier\":\"state-2\"}]}\n"
+    );
+    assert_eq!(stderr(&output).matches("catalog loaded").count(), 1);
+}
+
+#[test]
+fn hooks_count_every_success_and_failure() {
+    let path = events_dir().join("hooks.json");
+    let output = run(env!("CARGO_BIN_EXE_hooks"), &[path.to_str().unwrap()], None);
+    assert_eq!(
+        stdout(&output),
+        "{\"batchItemFailures\":[{\"itemIdentifier\":\"hooks-2\"},{\"itemIdentifier\":\"hooks-3\"}]}\n"
+    );
+    let logs = stderr(&output);
+    assert_eq!(logs.matches("metric: success").count(), 2);
+    assert_eq!(logs.matches("metric: failure").count(), 2);
+    assert!(logs.contains("succeeded=2") && logs.contains("failed=2"));
+}
+
+#[test]
+fn a_custom_processor_fails_rows_its_bulk_write_refused() {
+    assert_response(
+        env!("CARGO_BIN_EXE_custom_processor"),
+        "custom-processor.json",
+        r#"{"batchItemFailures":[{"itemIdentifier":"bulk-2"},{"itemIdentifier":"bulk-3"}]}"#,
+    );
+}
+
+#[test]
+fn context_example_processes_concurrently_within_the_deadline() {
+    // The local context's deadline is 15 minutes ahead: the 500 ms margin stops nothing.
+    assert_response(
+        env!("CARGO_BIN_EXE_context"),
+        "context.json",
+        r#"{"batchItemFailures":[{"itemIdentifier":"49590338271490256608559692538361571095921575989136588902"}]}"#,
+    );
+}
+
+#[test]
 fn logs_go_to_stderr_and_never_show_bodies() {
     let path = events_dir().join("sqs.json");
     let output = run(env!("CARGO_BIN_EXE_sqs"), &[path.to_str().unwrap()], None);

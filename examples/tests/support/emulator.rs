@@ -182,4 +182,15 @@ impl Emulator {
     pub fn function_running(&mut self) -> bool {
         self.function.as_mut().unwrap().is_running()
     }
+
+    /// Stops the function and returns what it printed on stdout: its logs, under Lambda.
+    pub fn stop_function(&mut self) -> String {
+        let mut guard = self.function.take().unwrap();
+        let _ = guard.0.kill();
+        let mut logs = String::new();
+        if let Some(mut stdout) = guard.0.stdout.take() {
+            std::io::Read::read_to_string(&mut stdout, &mut logs).unwrap();
+        }
+        logs
+    }
 }
