@@ -41,6 +41,11 @@ use crate::source::BatchSource;
 /// assert_eq!(counts.failed.load(Ordering::Relaxed), 1);
 /// # });
 /// ```
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot be the hooks of a batch handler of {S} records whose success value is `{T}`",
+    label = "not `RecordHooks<{S}, {T}>`",
+    note = "hooks implement `batch_core::RecordHooks<S, T>` for the handler's source and success value (or for every `T`)"
+)]
 pub trait RecordHooks<S: BatchSource, T> {
     /// A record succeeded with `value`.
     fn on_success(&self, record: &RecordCx<'_, S>, value: &T) {
@@ -57,8 +62,10 @@ pub trait RecordHooks<S: BatchSource, T> {
 #[derive(Debug, Clone, Copy, Default)]
 pub struct NoHooks;
 
+#[diagnostic::do_not_recommend]
 impl<S: BatchSource, T> RecordHooks<S, T> for NoHooks {}
 
+#[diagnostic::do_not_recommend]
 impl<S: BatchSource, T, K: RecordHooks<S, T> + ?Sized> RecordHooks<S, T> for &K {
     fn on_success(&self, record: &RecordCx<'_, S>, value: &T) {
         (**self).on_success(record, value)

@@ -65,6 +65,11 @@ use crate::source::BatchSource;
 /// assert_eq!(response.batch_item_failures[0].item_identifier, "2");
 /// # });
 /// ```
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not a processor of {S} records whose success value is `{T}`",
+    label = "not `Processor<{S}, {T}>`",
+    note = "a custom processor implements `batch_core::Processor<S, T>` for the handler's source and success value"
+)]
 pub trait Processor<S: BatchSource, T> {
     /// Per-invocation state made by [`prepare`](Self::prepare).
     type Batch;
@@ -111,6 +116,7 @@ pub trait Processor<S: BatchSource, T> {
 #[derive(Debug, Clone, Copy, Default)]
 pub struct DefaultProcessor;
 
+#[diagnostic::do_not_recommend]
 impl<S: BatchSource, T> Processor<S, T> for DefaultProcessor {
     type Batch = ();
 
@@ -119,6 +125,7 @@ impl<S: BatchSource, T> Processor<S, T> for DefaultProcessor {
     }
 }
 
+#[diagnostic::do_not_recommend]
 impl<S: BatchSource, T, P: Processor<S, T>> Processor<S, T> for &P {
     type Batch = P::Batch;
 
