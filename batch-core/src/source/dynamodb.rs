@@ -2,7 +2,7 @@
 
 use std::borrow::Cow;
 
-use super::{BatchSource, RecordHeader, pick, pick_prefix};
+use super::{BatchSource, RecordHeader, read_stream_header};
 use crate::scan::{self, Kind};
 use aws_lambda_events::dynamodb::EventRecord;
 use aws_lambda_events::streams::{DynamoDbBatchItemFailure, DynamoDbEventResponse};
@@ -33,29 +33,13 @@ impl BatchSource for DynamoDb {
     type Response = DynamoDbEventResponse;
 
     fn read_header(rest: &str) -> RecordHeader<'_> {
-        let ([event_source, change], len) =
-            match pick_prefix(rest, ["eventSource", "dynamodb"], "the record") {
-                (Ok(found), len) => (found, len),
-                (Err(reason), len) => return RecordHeader::unreadable(reason, len),
-            };
-        let mut header = RecordHeader {
-            len,
-            ..RecordHeader::default()
-        };
-        header.check_event_source(event_source, Self::EVENT_SOURCE);
-        let Some(change) = change else {
-            header.note_malformed("the record has no `dynamodb` field".to_owned());
-            return header;
-        };
         let fields = ["SequenceNumber", "Keys", "NewImage", "OldImage"];
-        match pick(change, fields, "`dynamodb`") {
-            Ok([sequence_number, keys, new_image, old_image]) => {
-                header.read_id(sequence_number, Self::ID_FIELD);
-                header.ordering = keys;
-                header.payload = new_image;
-                header.old_payload = old_image;
-            }
-            Err(reason) => header.note_malformed(reason),
+        let (mut header, found) = read_stream_header(rest, Self::EVENT_SOURCE, "dynamodb", fields);
+        if let Some([sequence_number, keys, new_image, old_image]) = found {
+            header.read_id(sequence_number, Self::ID_FIELD);
+            header.ordering = keys;
+            header.payload = new_image;
+            header.old_payload = old_image;
         }
         header
     }

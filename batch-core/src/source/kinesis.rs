@@ -2,7 +2,7 @@
 
 use std::borrow::Cow;
 
-use super::{BatchSource, RecordHeader, pick, pick_prefix};
+use super::{BatchSource, RecordHeader, read_stream_header};
 use crate::scan;
 use aws_lambda_events::kinesis::KinesisEventRecord;
 use aws_lambda_events::streams::{KinesisBatchItemFailure, KinesisEventResponse};
@@ -32,28 +32,12 @@ impl BatchSource for Kinesis {
     type Response = KinesisEventResponse;
 
     fn read_header(rest: &str) -> RecordHeader<'_> {
-        let ([event_source, kinesis], len) =
-            match pick_prefix(rest, ["eventSource", "kinesis"], "the record") {
-                (Ok(found), len) => (found, len),
-                (Err(reason), len) => return RecordHeader::unreadable(reason, len),
-            };
-        let mut header = RecordHeader {
-            len,
-            ..RecordHeader::default()
-        };
-        header.check_event_source(event_source, Self::EVENT_SOURCE);
-        let Some(kinesis) = kinesis else {
-            header.note_malformed("the record has no `kinesis` field".to_owned());
-            return header;
-        };
         let fields = ["sequenceNumber", "partitionKey", "data"];
-        match pick(kinesis, fields, "`kinesis`") {
-            Ok([sequence_number, partition_key, data]) => {
-                header.read_id(sequence_number, Self::ID_FIELD);
-                header.ordering = partition_key;
-                header.payload = data;
-            }
-            Err(reason) => header.note_malformed(reason),
+        let (mut header, found) = read_stream_header(rest, Self::EVENT_SOURCE, "kinesis", fields);
+        if let Some([sequence_number, partition_key, data]) = found {
+            header.read_id(sequence_number, Self::ID_FIELD);
+            header.ordering = partition_key;
+            header.payload = data;
         }
         header
     }

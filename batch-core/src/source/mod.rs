@@ -132,6 +132,38 @@ impl<'e> RecordHeader<'e> {
     }
 }
 
+/// Reads a stream record's header: `eventSource` at its top level, and the named members of
+/// the nested object `container` (`kinesis`, `dynamodb`), `None` when the record cannot be read
+/// that far (the header then says why).
+pub(crate) fn read_stream_header<'e, const N: usize>(
+    rest: &'e str,
+    expected_source: &str,
+    container: &str,
+    names: [&str; N],
+) -> (RecordHeader<'e>, Option<[Option<&'e str>; N]>) {
+    let ([event_source, nested], len) =
+        match pick_prefix(rest, ["eventSource", container], "the record") {
+            (Ok(found), len) => (found, len),
+            (Err(reason), len) => return (RecordHeader::unreadable(reason, len), None),
+        };
+    let mut header = RecordHeader {
+        len,
+        ..RecordHeader::default()
+    };
+    header.check_event_source(event_source, expected_source);
+    let Some(nested) = nested else {
+        header.note_malformed(format!("the record has no `{container}` field"));
+        return (header, None);
+    };
+    match pick(nested, names, &format!("`{container}`")) {
+        Ok(found) => (header, Some(found)),
+        Err(reason) => {
+            header.note_malformed(reason);
+            (header, None)
+        }
+    }
+}
+
 /// Finds the named members of the object `raw` (a nested object of the record): their raw
 /// values in the order of `names`, `None` for members that are missing or `null`. Fails, as
 /// serde would, when `raw` is not an object or names a member twice.
