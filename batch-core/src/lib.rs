@@ -58,6 +58,8 @@
 //! `panic = "abort"` loses that isolation: the process aborts, the invocation fails and Lambda
 //! retries the whole batch (nothing is lost, but every record of the batch runs again).
 
+#![warn(missing_docs)]
+
 pub mod error;
 pub mod event;
 pub mod extract;
