@@ -116,7 +116,7 @@ fn keys(count: usize, distinct: usize) -> Vec<String> {
         .collect()
 }
 
-#[tokio::test]
+#[tokio::test(start_paused = true)]
 async fn kinesis_partition_keys_never_overlap_under_concurrency_16() {
     let keys = keys(1000, 10);
     let event = event_from_records(
@@ -144,7 +144,7 @@ async fn kinesis_partition_keys_never_overlap_under_concurrency_16() {
     assert_eq!(reported, expected);
 }
 
-#[tokio::test]
+#[tokio::test(start_paused = true)]
 async fn dynamodb_item_keys_never_overlap_whatever_their_attribute_order() {
     let keys = keys(300, 10);
     let records = keys.iter().enumerate().map(|(i, key)| {
@@ -177,7 +177,7 @@ async fn dynamodb_item_keys_never_overlap_whatever_their_attribute_order() {
     assert_eq!(reported, expected);
 }
 
-#[tokio::test]
+#[tokio::test(start_paused = true)]
 async fn fifo_groups_never_overlap_under_skip_group_concurrency() {
     let keys = keys(400, 10);
     let records = keys
@@ -222,7 +222,7 @@ async fn fifo_groups_never_overlap_under_skip_group_concurrency() {
     assert_eq!(reported, expected);
 }
 
-#[tokio::test]
+#[tokio::test(start_paused = true)]
 async fn standard_sqs_has_no_ordering_key_and_fills_every_slot() {
     struct Gate(Mutex<(usize, usize)>);
     impl RecordHandler<Sqs> for Gate {
@@ -250,7 +250,7 @@ async fn standard_sqs_has_no_ordering_key_and_fills_every_slot() {
     assert_eq!(gate.0.lock().unwrap().1, 8);
 }
 
-#[tokio::test]
+#[tokio::test(start_paused = true)]
 async fn fifo_without_skip_group_runs_one_at_a_time() {
     let keys = keys(50, 50);
     let event = event_from_records(

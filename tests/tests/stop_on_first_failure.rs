@@ -74,7 +74,7 @@ fn dynamodb_event(n: usize) -> batch_core::LambdaEvent<batch_core::BatchEvent> {
     }))
 }
 
-#[tokio::test]
+#[tokio::test(start_paused = true)]
 async fn kinesis_sequential_stops_at_the_first_failure() {
     // [S, F, S, S]: records 3 and 4 never run; 2, 3, 4 are reported.
     let plan = Plan::new(&[1], &[0; 4]);
@@ -113,7 +113,7 @@ async fn kinesis_sequential_stops_at_the_first_failure() {
     assert_eq!(ids, ["seq-1", "seq-2", "seq-3"]);
 }
 
-#[tokio::test]
+#[tokio::test(start_paused = true)]
 async fn without_the_option_every_record_runs() {
     let plan = Plan::new(&[1], &[0; 4]);
     let response = BatchProcessor::<Kinesis>::new()
@@ -129,7 +129,7 @@ async fn without_the_option_every_record_runs() {
     assert_eq!(ids, ["seq-1"]);
 }
 
-#[tokio::test]
+#[tokio::test(start_paused = true)]
 async fn dynamodb_concurrent_reports_everything_from_the_lowest_failure() {
     // Six records, all in flight at once. Record 3 fails first (fast), record 1 fails later
     // (slow): everything from 1 on is reported, records 4 and 5 ran but are reported too, and
@@ -150,7 +150,7 @@ async fn dynamodb_concurrent_reports_everything_from_the_lowest_failure() {
     assert_eq!(ids, ["seq-1", "seq-2", "seq-3", "seq-4", "seq-5"]);
 }
 
-#[tokio::test]
+#[tokio::test(start_paused = true)]
 async fn concurrent_does_not_start_records_after_a_failure() {
     // Two slots: 0 and 1 start; 1 fails at once; 0 is slow. Records 2.. must not start.
     let plan = Plan::new(&[1], &[50, 0, 0, 0, 0]);
@@ -169,7 +169,7 @@ async fn concurrent_does_not_start_records_after_a_failure() {
     assert_eq!(ids, ["seq-1", "seq-2", "seq-3", "seq-4"]);
 }
 
-#[tokio::test]
+#[tokio::test(start_paused = true)]
 async fn a_failing_first_record_fails_the_whole_batch() {
     for concurrency in [1, 4] {
         let plan = Plan::new(&[0], &[0, 10, 10]);
