@@ -185,6 +185,34 @@ fn an_all_failed_batch_is_an_error_with_exit_1() {
 }
 
 #[test]
+fn a_large_all_failed_batch_prints_a_bounded_error_and_logs_every_failure() {
+    let records: Vec<String> = (0..25)
+        .map(|p| {
+            format!(r#"{{"messageId": "a{p}", "eventSource": "aws:sqs", "body": "not json"}}"#)
+        })
+        .collect();
+    let event = format!(r#"{{"Records": [{}]}}"#, records.join(","));
+    let output = run(env!("CARGO_BIN_EXE_sqs"), &["-"], Some(&event));
+    assert_eq!(output.status.code(), Some(1));
+    let err = stderr(&output);
+    // Each failure is logged at warn when it happens ...
+    assert_eq!(err.matches("record failed").count(), 25, "{err}");
+    // ... and the error names the first 10, then counts the rest.
+    let start = err.find("Error: ").expect("an Error: line");
+    let lines: Vec<&str> = err[start..].lines().collect();
+    assert_eq!(
+        lines[0],
+        "Error: All records failed processing. 25 individual errors:"
+    );
+    assert_eq!(lines.len(), 12, "{err}");
+    for (position, line) in lines[1..11].iter().enumerate() {
+        let named = format!("- record {position} (a{position}): ");
+        assert!(line.starts_with(&named), "{line}");
+    }
+    assert_eq!(lines[11], "... and 15 more");
+}
+
+#[test]
 fn invalid_json_and_wrong_source_are_errors_with_exit_1() {
     let cases = [
         (
