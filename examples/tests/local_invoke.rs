@@ -99,6 +99,26 @@ fn state_is_built_once_and_shared_by_every_record() {
 }
 
 #[test]
+fn a_state_that_cannot_be_built_is_an_error_with_exit_1() {
+    let path = events_dir().join("state.json");
+    let output = Command::new(env!("CARGO_BIN_EXE_state"))
+        .arg(&path)
+        .env_remove("AWS_LAMBDA_RUNTIME_API")
+        .env("CATALOG_FILE", "/no/such/catalog.json")
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    assert!(stdout(&output).is_empty());
+    assert!(
+        stderr(&output).starts_with(
+            "Error: handler state could not be built: cannot read the catalog `/no/such/catalog.json`: "
+        ),
+        "{}",
+        stderr(&output)
+    );
+}
+
+#[test]
 fn hooks_count_every_success_and_failure() {
     let path = events_dir().join("hooks.json");
     let output = run(env!("CARGO_BIN_EXE_hooks"), &[path.to_str().unwrap()], None);

@@ -6,6 +6,7 @@
 //! of JSON on stdout (exit 0), or `Error: ` and the message on stderr (exit 1). Logs go to
 //! stderr. `BIN --help` prints usage.
 
+mod init_error;
 mod local;
 
 use std::future::Future;
@@ -50,8 +51,10 @@ where
 }
 
 /// Like [`start`], but first awaits `init` (e.g. building shared state) once, before the first
-/// invocation: Lambda's init phase. An init error exits non-zero, which Lambda reports as an
-/// init error.
+/// invocation: Lambda's init phase. Under Lambda an init error is posted to the Runtime API's
+/// `/runtime/init/error` (`errorType` `StateInitError`, the message naming the cause) and the
+/// process exits non-zero without asking for an event; in local invoke it is printed as
+/// `Error: ...` with exit status 1.
 pub fn start_with_init<I, F, Fut, R>(init: I, handler: F) -> ExitCode
 where
     I: Future<Output = Result<(), BoxError>>,
@@ -93,8 +96,12 @@ where
     R: Serialize + Send + 'static,
 {
     if let Err(e) = init.await {
-        tracing::error!(error = %e, "init failed");
-        eprintln!("Error: {}", BatchError::State(e));
+        let error = BatchError::State(e);
+        tracing::error!(error = %error, "init failed");
+        if let Err(e) = init_error::report(&error).await {
+            tracing::error!(error = %e, "the init error could not be reported to the Runtime API");
+        }
+        eprintln!("Error: {error}");
         return ExitCode::FAILURE;
     }
     match run_loop(handler).await {
