@@ -4,7 +4,10 @@
 //! Local invoke makes the binary a command-line tool: `BIN EVENT.json` (or `BIN -`, or
 //! `BIN < EVENT.json`) runs the handler once on that event and prints the response as one line
 //! of JSON on stdout (exit 0), or `Error: ` and the message on stderr (exit 1). Logs go to
-//! stderr. `BIN --help` prints usage.
+//! stderr. `BIN --help` prints usage. The handler gets a test context whose deadline is 15
+//! minutes ahead, or [`REMAINING_MS_VAR`] (`LAMBDA_BATCH_REMAINING_MS`) milliseconds ahead when
+//! that variable is set, so that the deadline guard (`deadline_margin_ms`) can be tried locally:
+//! `LAMBDA_BATCH_REMAINING_MS=1900 BIN EVENT.json`. An invalid value is an `Error:` (exit 1).
 
 mod init_error;
 mod local;
@@ -20,6 +23,11 @@ use crate::event::BatchEvent;
 
 /// The environment variable Lambda sets to the Runtime API's address.
 pub const RUNTIME_API_VAR: &str = "AWS_LAMBDA_RUNTIME_API";
+
+/// The environment variable that sets local invoke's remaining time, in milliseconds (a whole
+/// number from 1 up; 15 minutes when unset). Lambda never reads it: deployed, the deadline is
+/// Lambda's.
+pub const REMAINING_MS_VAR: &str = "LAMBDA_BATCH_REMAINING_MS";
 
 /// Runs a `lambda_handler`: under Lambda (`AWS_LAMBDA_RUNTIME_API` set) the `lambda_runtime`
 /// loop, otherwise local invoke on the event named on the command line. Sets up `tracing`
