@@ -5,6 +5,10 @@ use std::fmt;
 
 use lambda_runtime::Diagnostic;
 
+mod failure_list;
+
+pub use failure_list::{MAX_FAILURE_LINE_BYTES, MAX_NAMED_FAILURES, TRUNCATION_MARKER};
+
 /// A boxed error, the error type handlers and hooks return.
 ///
 /// Any `std::error::Error + Send + Sync`, `String`, `&str` and `anyhow::Error` convert into it
@@ -167,7 +171,8 @@ impl StdError for RecordError {
     }
 }
 
-/// One failed record as carried by [`BatchError::AllFailed`].
+/// One failed record as carried by [`BatchError::AllFailed`] and
+/// [`BatchError::UnidentifiableRecord`].
 #[derive(Debug)]
 #[non_exhaustive]
 pub struct RecordFailure {
@@ -177,6 +182,25 @@ pub struct RecordFailure {
     pub id: Option<String>,
     /// Why it failed.
     pub error: RecordError,
+}
+
+impl RecordFailure {
+    /// The failure of the record at `position` in `Records`, with its identifier when it has
+    /// one.
+    ///
+    /// ```
+    /// use batch_core::{RecordError, RecordFailure};
+    ///
+    /// let failure = RecordFailure::new(3, Some("m3".to_owned()), RecordError::handler("declined"));
+    /// assert_eq!(failure.to_string(), "record 3 (m3): declined");
+    /// ```
+    pub fn new(position: usize, id: Option<String>, error: RecordError) -> Self {
+        Self {
+            position,
+            id,
+            error,
+        }
+    }
 }
 
 impl fmt::Display for RecordFailure {
@@ -228,8 +252,27 @@ impl fmt::Display for RecordFailure {
 pub enum BatchError {
     /// Every record failed and `raise_on_entire_batch_failure` is on (R4). Carries every
     /// record's failure, in input order.
+    ///
+    /// `Display` (and so `Debug` and the Lambda `errorMessage`) is bounded however large the
+    /// batch: it starts with `All records failed processing. N individual errors:`, names the
+    /// first [`MAX_NAMED_FAILURES`] failures one a line (`- record 3 (id): message`), each line
+    /// cut after [`MAX_FAILURE_LINE_BYTES`] bytes on a character boundary and then ended with
+    /// [`TRUNCATION_MARKER`], and counts the others in a last line `... and N more`. The full
+    /// list is in `failures`, and every failure was already logged at `warn` when it happened.
+    ///
+    /// ```
+    /// use batch_core::{BatchError, RecordError, RecordFailure};
+    ///
+    /// let failures = (0..12)
+    ///     .map(|position| RecordFailure::new(position, Some(format!("m{position}")), RecordError::handler("declined")))
+    ///     .collect();
+    /// let error = BatchError::AllFailed { failures };
+    /// let message = error.to_string();
+    /// assert!(message.starts_with("All records failed processing. 12 individual errors:\n- record 0 (m0): declined\n"));
+    /// assert!(message.ends_with("\n- record 9 (m9): declined\n... and 2 more"));
+    /// ```
     AllFailed {
-        /// Every record's failure.
+        /// Every record's failure, in input order.
         failures: Vec<RecordFailure>,
     },
     /// The event is not an event of the expected source: not JSON, not an object, or `Records`
@@ -249,10 +292,32 @@ pub enum BatchError {
         /// The record's position in `Records`.
         position: usize,
     },
-    /// A record failed but has no identifier, so its failure cannot be reported (R7).
+    /// Records failed that have no identifier, so their failures cannot be reported (R7).
+    ///
+    /// `Display` names these records within the same bound as [`AllFailed`](Self::AllFailed)
+    /// (the first [`MAX_NAMED_FAILURES`], then `... and N more`); `failures` holds every one.
+    ///
+    /// ```
+    /// use batch_core::{BatchError, RecordError, RecordFailure};
+    ///
+    /// let error = BatchError::UnidentifiableRecord {
+    ///     failures: vec![
+    ///         RecordFailure::new(1, None, RecordError::handler("declined")),
+    ///         RecordFailure::new(4, None, RecordError::handler("out of stock")),
+    ///     ],
+    ///     field: "messageId",
+    /// };
+    /// assert_eq!(
+    ///     error.to_string(),
+    ///     "2 failed records have no usable `messageId`, so their failures cannot be reported \
+    ///      and the whole batch is retried:\n\
+    ///      - record 1 (no identifier): declined\n\
+    ///      - record 4 (no identifier): out of stock"
+    /// );
+    /// ```
     UnidentifiableRecord {
-        /// The record's failure.
-        failure: RecordFailure,
+        /// Every failed record that has no identifier, in input order.
+        failures: Vec<RecordFailure>,
         /// Name of the missing identifier field, e.g. `messageId`.
         field: &'static str,
     },
@@ -297,10 +362,7 @@ impl fmt::Display for BatchError {
                     failures.len(),
                     if failures.len() == 1 { "" } else { "s" }
                 )?;
-                for failure in failures {
-                    write!(f, "\n- {failure}")?;
-                }
-                Ok(())
+                failure_list::write(f, failures)
             }
             BatchError::InvalidEvent { expected, reason } => write!(
                 f,
@@ -314,10 +376,21 @@ impl fmt::Display for BatchError {
                 f,
                 "record {position} comes from {found}, but this handler processes {expected} events; nothing was processed"
             ),
-            BatchError::UnidentifiableRecord { failure, field } => write!(
-                f,
-                "{failure}; it has no usable `{field}`, so its failure cannot be reported and the whole batch is retried"
-            ),
+            BatchError::UnidentifiableRecord { failures, field } => {
+                if failures.len() == 1 {
+                    write!(
+                        f,
+                        "1 failed record has no usable `{field}`, so its failure cannot be reported and the whole batch is retried:"
+                    )?;
+                } else {
+                    write!(
+                        f,
+                        "{} failed records have no usable `{field}`, so their failures cannot be reported and the whole batch is retried:",
+                        failures.len()
+                    )?;
+                }
+                failure_list::write(f, failures)
+            }
             BatchError::Prepare(e) => write!(f, "batch processor failed to prepare: {e}"),
             BatchError::Cleanup(e) => write!(f, "batch processor failed to clean up: {e}"),
             BatchError::State(e) => write!(f, "handler state could not be built: {e}"),
@@ -337,7 +410,9 @@ impl StdError for BatchError {
             BatchError::Prepare(e) | BatchError::Cleanup(e) | BatchError::State(e) => {
                 Some(e.as_ref())
             }
-            BatchError::UnidentifiableRecord { failure, .. } => Some(&failure.error),
+            BatchError::UnidentifiableRecord { failures, .. } => failures
+                .first()
+                .map(|failure| &failure.error as &(dyn StdError + 'static)),
             _ => None,
         }
     }
@@ -410,6 +485,116 @@ mod tests {
         let diagnostic = lambda_runtime::Diagnostic::from(error);
         assert_eq!(diagnostic.error_type, "BatchProcessingError");
         assert_eq!(diagnostic.error_message, text);
+    }
+
+    fn declined(count: usize, with_ids: bool) -> Vec<RecordFailure> {
+        (0..count)
+            .map(|p| {
+                let id = with_ids.then(|| format!("m{p}"));
+                RecordFailure::new(p, id, RecordError::handler("declined"))
+            })
+            .collect()
+    }
+
+    #[test]
+    fn all_failed_names_the_first_ten_and_counts_the_rest() {
+        let error = BatchError::AllFailed {
+            failures: declined(10_000, true),
+        };
+        let text = "All records failed processing. 10000 individual errors:
+- record 0 (m0): declined
+- record 1 (m1): declined
+- record 2 (m2): declined
+- record 3 (m3): declined
+- record 4 (m4): declined
+- record 5 (m5): declined
+- record 6 (m6): declined
+- record 7 (m7): declined
+- record 8 (m8): declined
+- record 9 (m9): declined
+... and 9990 more";
+        assert_eq!(error.to_string(), text);
+        assert_eq!(format!("{error:?}"), text);
+        let BatchError::AllFailed { failures } = error else {
+            unreachable!()
+        };
+        assert_eq!(failures.len(), 10_000);
+    }
+
+    #[test]
+    fn exactly_ten_failures_are_all_named_with_no_count() {
+        let text = BatchError::AllFailed {
+            failures: declined(10, true),
+        }
+        .to_string();
+        assert!(text.ends_with("\n- record 9 (m9): declined"), "{text}");
+        assert!(!text.contains("more"), "{text}");
+    }
+
+    #[test]
+    fn a_long_failure_line_is_cut_at_512_bytes_with_a_marker() {
+        let long = "x".repeat(2048);
+        let failures = (0..10)
+            .map(|p| {
+                RecordFailure::new(
+                    p,
+                    Some(format!("m{p}")),
+                    RecordError::handler(long.as_str()),
+                )
+            })
+            .collect();
+        let text = BatchError::AllFailed { failures }.to_string();
+        // "record 0 (m0): " is 15 bytes, so 497 bytes of the message fit in the 512.
+        let first = format!("- record 0 (m0): {} ... (truncated)", "x".repeat(497));
+        assert_eq!(text.lines().nth(1), Some(first.as_str()));
+        assert_eq!(text.lines().count(), 11);
+        assert!(text.len() < 6 * 1024, "{} bytes", text.len());
+    }
+
+    #[test]
+    fn a_cut_line_keeps_whole_characters() {
+        // 15 bytes of prefix, then 248 two-byte characters end at byte 511: the 249th would
+        // cross 512, so it is dropped whole.
+        let failure =
+            RecordFailure::new(0, Some("m0".into()), RecordError::handler("é".repeat(300)));
+        let text = BatchError::AllFailed {
+            failures: vec![failure],
+        }
+        .to_string();
+        let expected = format!("- record 0 (m0): {} ... (truncated)", "é".repeat(248));
+        assert_eq!(text.lines().nth(1), Some(expected.as_str()));
+    }
+
+    #[test]
+    fn unidentifiable_records_are_all_named_within_the_bound() {
+        let one = BatchError::UnidentifiableRecord {
+            failures: declined(1, false),
+            field: "messageId",
+        };
+        assert_eq!(
+            one.to_string(),
+            "1 failed record has no usable `messageId`, so its failure cannot be reported and the whole batch is retried:\n- record 0 (no identifier): declined"
+        );
+        assert_eq!(one.source().unwrap().to_string(), "declined");
+
+        let many = BatchError::UnidentifiableRecord {
+            failures: declined(25, false),
+            field: "kinesis.sequenceNumber",
+        };
+        let text = "25 failed records have no usable `kinesis.sequenceNumber`, so their failures cannot be reported and the whole batch is retried:
+- record 0 (no identifier): declined
+- record 1 (no identifier): declined
+- record 2 (no identifier): declined
+- record 3 (no identifier): declined
+- record 4 (no identifier): declined
+- record 5 (no identifier): declined
+- record 6 (no identifier): declined
+- record 7 (no identifier): declined
+- record 8 (no identifier): declined
+- record 9 (no identifier): declined
+... and 15 more";
+        assert_eq!(many.to_string(), text);
+        assert_eq!(many.error_type(), "UnidentifiableRecordError");
     }
 
     #[test]

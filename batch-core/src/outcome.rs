@@ -160,38 +160,38 @@ impl<S: BatchSource, T> BatchReport<S, T> {
     ///
     /// Fails with [`BatchError::AllFailed`] when every record failed and
     /// `raise_on_entire_batch_failure` is on (R4), and with
-    /// [`BatchError::UnidentifiableRecord`] when a failed record has no identifier (R7).
+    /// [`BatchError::UnidentifiableRecord`], carrying every such record, when failed records
+    /// have no identifier (R7).
     pub fn into_response(self) -> Result<S::Response, BatchError> {
         if self.raise_on_entire_batch_failure && self.all_failed() {
             let failures = self
                 .outcomes
                 .into_iter()
                 .filter_map(|o| {
-                    o.result.err().map(|error| RecordFailure {
-                        position: o.position,
-                        id: o.id,
-                        error,
-                    })
+                    o.result
+                        .err()
+                        .map(|error| RecordFailure::new(o.position, o.id, error))
                 })
                 .collect();
             return Err(BatchError::AllFailed { failures });
         }
-        let unidentifiable = self
+        let has_unidentifiable = self
             .outcomes
             .iter()
-            .position(|o| o.id.is_none() && !o.is_success());
-        if let Some(index) = unidentifiable {
-            let outcome = self
+            .any(|o| o.id.is_none() && !o.is_success());
+        if has_unidentifiable {
+            let failures = self
                 .outcomes
                 .into_iter()
-                .nth(index)
-                .expect("index is in range");
+                .filter(|o| o.id.is_none())
+                .filter_map(|o| {
+                    o.result
+                        .err()
+                        .map(|error| RecordFailure::new(o.position, None, error))
+                })
+                .collect();
             return Err(BatchError::UnidentifiableRecord {
-                failure: RecordFailure {
-                    position: outcome.position,
-                    id: None,
-                    error: outcome.result.err().expect("the outcome is a failure"),
-                },
+                failures,
                 field: S::ID_FIELD,
             });
         }

@@ -32,6 +32,21 @@ pub const TEST_DEADLINE: Duration = Duration::from_secs(15 * 60);
 /// assert!(context.invoked_function_arn.ends_with(":function:orders"));
 /// ```
 pub fn test_context(function_name: &str) -> Context {
+    test_context_with_remaining(function_name, TEST_DEADLINE)
+}
+
+/// Like [`test_context`], with a deadline `remaining` ahead of now instead of 15 minutes: to see
+/// the deadline guard (`deadline_margin_ms`) stop records in a test.
+///
+/// ```
+/// use std::time::Duration;
+/// use batch_core::DeadlineExt;
+///
+/// let context = batch_core::testing::test_context_with_remaining("orders", Duration::from_secs(2));
+/// let left = context.remaining().unwrap();
+/// assert!(left > Duration::from_secs(1) && left <= Duration::from_secs(2));
+/// ```
+pub fn test_context_with_remaining(function_name: &str, remaining: Duration) -> Context {
     let now = SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .unwrap_or_default();
@@ -41,9 +56,10 @@ pub fn test_context(function_name: &str) -> Context {
         version: "$LATEST".to_owned(),
         ..Config::default()
     };
+    let deadline = now.saturating_add(remaining).as_millis();
     let mut context = Context::default();
     context.request_id = request_id();
-    context.deadline = (now + TEST_DEADLINE).as_millis() as u64;
+    context.deadline = u64::try_from(deadline).unwrap_or(u64::MAX);
     context.invoked_function_arn =
         format!("arn:aws:lambda:us-east-1:000000000000:function:{function_name}");
     context.env_config = Arc::new(config);

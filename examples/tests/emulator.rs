@@ -57,6 +57,8 @@ const EXAMPLES: &[(&str, &str, &str)] = &[
         "context.json",
         r#"{"batchItemFailures":[{"itemIdentifier":"49590338271490256608559692538361571095921575989136588902"}]}"#,
     ),
+    // The same duration header means no deadline here either: every report is rendered.
+    ("deadline", "deadline.json", r#"{"batchItemFailures":[]}"#),
 ];
 
 #[test]

@@ -10,9 +10,15 @@ fn events_dir() -> PathBuf {
 }
 
 fn run(bin: &str, args: &[&str], stdin: Option<&str>) -> Output {
+    run_with_env(bin, args, stdin, &[])
+}
+
+fn run_with_env(bin: &str, args: &[&str], stdin: Option<&str>, env: &[(&str, &str)]) -> Output {
     let mut child = Command::new(bin)
         .args(args)
         .env_remove("AWS_LAMBDA_RUNTIME_API")
+        .env_remove("LAMBDA_BATCH_REMAINING_MS")
+        .envs(env.iter().copied())
         .env("RUST_LOG", "info")
         .stdin(if stdin.is_some() {
             Stdio::piped()
@@ -99,6 +105,26 @@ fn state_is_built_once_and_shared_by_every_record() {
 }
 
 #[test]
+fn a_state_that_cannot_be_built_is_an_error_with_exit_1() {
+    let path = events_dir().join("state.json");
+    let output = Command::new(env!("CARGO_BIN_EXE_state"))
+        .arg(&path)
+        .env_remove("AWS_LAMBDA_RUNTIME_API")
+        .env("CATALOG_FILE", "/no/such/catalog.json")
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    assert!(stdout(&output).is_empty());
+    assert!(
+        stderr(&output).starts_with(
+            "Error: handler state could not be built: cannot read the catalog `/no/such/catalog.json`: "
+        ),
+        "{}",
+        stderr(&output)
+    );
+}
+
+#[test]
 fn hooks_count_every_success_and_failure() {
     let path = events_dir().join("hooks.json");
     let output = run(env!("CARGO_BIN_EXE_hooks"), &[path.to_str().unwrap()], None);
@@ -132,6 +158,61 @@ fn context_example_processes_concurrently_within_the_deadline() {
 }
 
 #[test]
+fn deadline_example_renders_every_report_with_the_default_fifteen_minutes() {
+    assert_response(
+        env!("CARGO_BIN_EXE_deadline"),
+        "deadline.json",
+        r#"{"batchItemFailures":[]}"#,
+    );
+}
+
+#[test]
+fn a_short_remaining_time_makes_the_deadline_guard_stop_the_later_records() {
+    // Margin 1000 ms, 500 ms a record, 1900 ms left: records 1 and 2 start (1900 and about
+    // 1400 ms left), records 3 and 4 would start with at most 900 ms left, so they do not.
+    let path = events_dir().join("deadline.json");
+    let output = run_with_env(
+        env!("CARGO_BIN_EXE_deadline"),
+        &[path.to_str().unwrap()],
+        None,
+        &[("LAMBDA_BATCH_REMAINING_MS", "1900")],
+    );
+    assert_eq!(output.status.code(), Some(0), "stderr: {}", stderr(&output));
+    assert_eq!(
+        stdout(&output),
+        "{\"batchItemFailures\":[{\"itemIdentifier\":\"deadline-3\"},{\"itemIdentifier\":\"deadline-4\"}]}\n"
+    );
+    let logs = stderr(&output);
+    assert_eq!(logs.matches("report rendered").count(), 2, "{logs}");
+    assert_eq!(
+        logs.matches("not started: deadline approaching").count(),
+        2,
+        "{logs}"
+    );
+}
+
+#[test]
+fn an_invalid_remaining_time_is_an_error_with_exit_1() {
+    let path = events_dir().join("deadline.json");
+    for value in ["0", "soon", "1.5"] {
+        let output = run_with_env(
+            env!("CARGO_BIN_EXE_deadline"),
+            &[path.to_str().unwrap()],
+            None,
+            &[("LAMBDA_BATCH_REMAINING_MS", value)],
+        );
+        assert_eq!(output.status.code(), Some(1), "{value}");
+        assert!(stdout(&output).is_empty(), "{value}");
+        assert_eq!(
+            stderr(&output),
+            format!(
+                "Error: LAMBDA_BATCH_REMAINING_MS must be a whole number of milliseconds from 1 up, not `{value}`\n"
+            )
+        );
+    }
+}
+
+#[test]
 fn logs_go_to_stderr_and_never_show_bodies() {
     let path = events_dir().join("sqs.json");
     let output = run(env!("CARGO_BIN_EXE_sqs"), &[path.to_str().unwrap()], None);
@@ -158,6 +239,7 @@ fn help_prints_usage_on_stdout_and_exits_0() {
         let output = run(env!("CARGO_BIN_EXE_kinesis"), &[flag], None);
         assert_eq!(output.status.code(), Some(0));
         assert!(stdout(&output).starts_with("Usage: kinesis [EVENT.json | -]"));
+        assert!(stdout(&output).contains("LAMBDA_BATCH_REMAINING_MS"));
         assert!(stderr(&output).is_empty());
     }
 }
@@ -182,6 +264,34 @@ fn an_all_failed_batch_is_an_error_with_exit_1() {
     );
     assert!(err.contains("- record 0 (a): "));
     assert!(err.contains("- record 1 (b): order for X has no quantity"));
+}
+
+#[test]
+fn a_large_all_failed_batch_prints_a_bounded_error_and_logs_every_failure() {
+    let records: Vec<String> = (0..25)
+        .map(|p| {
+            format!(r#"{{"messageId": "a{p}", "eventSource": "aws:sqs", "body": "not json"}}"#)
+        })
+        .collect();
+    let event = format!(r#"{{"Records": [{}]}}"#, records.join(","));
+    let output = run(env!("CARGO_BIN_EXE_sqs"), &["-"], Some(&event));
+    assert_eq!(output.status.code(), Some(1));
+    let err = stderr(&output);
+    // Each failure is logged at warn when it happens ...
+    assert_eq!(err.matches("record failed").count(), 25, "{err}");
+    // ... and the error names the first 10, then counts the rest.
+    let start = err.find("Error: ").expect("an Error: line");
+    let lines: Vec<&str> = err[start..].lines().collect();
+    assert_eq!(
+        lines[0],
+        "Error: All records failed processing. 25 individual errors:"
+    );
+    assert_eq!(lines.len(), 12, "{err}");
+    for (position, line) in lines[1..11].iter().enumerate() {
+        let named = format!("- record {position} (a{position}): ");
+        assert!(line.starts_with(&named), "{line}");
+    }
+    assert_eq!(lines[11], "... and 15 more");
 }
 
 #[test]

@@ -82,3 +82,56 @@ fn a_malformed_event_is_posted_as_an_error_naming_the_source() {
     );
     assert!(matches!(mock.next_posted(), Posted::Response { .. }));
 }
+
+#[test]
+fn a_failed_state_is_posted_as_an_init_error_and_the_function_exits() {
+    let mock = MockRuntime::start(vec![sample("state.json")]);
+    let mut function = mock.spawn_function_with_env(
+        env!("CARGO_BIN_EXE_state"),
+        &[("CATALOG_FILE", "/no/such/catalog.json")],
+    );
+
+    let Posted::InitError { error_type, body } = mock.next_posted() else {
+        panic!("a state that cannot be built is posted as an init error");
+    };
+    assert_eq!(error_type.as_deref(), Some("Runtime.InitError"));
+    let error: serde_json::Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(error["errorType"], "StateInitError");
+    let message = error["errorMessage"].as_str().unwrap();
+    assert!(
+        message.starts_with(
+            "handler state could not be built: cannot read the catalog `/no/such/catalog.json`: "
+        ),
+        "{message}"
+    );
+
+    let status = function.exit_status();
+    assert!(!status.success(), "{status}");
+    assert_eq!(mock.try_next_posted(), None, "exactly one post");
+    assert_eq!(mock.next_requests(), 0, "no event is asked for");
+}
+
+#[test]
+fn an_init_error_that_cannot_be_posted_is_logged_and_the_function_still_exits_1() {
+    // Nothing listens on port 1; the others are not a Runtime API address at all.
+    for endpoint in ["127.0.0.1:1", "/a/path", "not an address"] {
+        let output = std::process::Command::new(env!("CARGO_BIN_EXE_state"))
+            .env("AWS_LAMBDA_RUNTIME_API", endpoint)
+            .env("CATALOG_FILE", "/no/such/catalog.json")
+            .env("RUST_LOG", "error")
+            .output()
+            .unwrap();
+        // 1, not a panic's 101.
+        assert_eq!(output.status.code(), Some(1), "{endpoint}");
+        let logs = String::from_utf8_lossy(&output.stdout);
+        assert!(
+            logs.contains("the init error could not be reported to the Runtime API"),
+            "{endpoint}: {logs}"
+        );
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(
+            stderr.starts_with("Error: handler state could not be built: "),
+            "{endpoint}: {stderr}"
+        );
+    }
+}

@@ -253,10 +253,16 @@ fn check<S: BatchSource>(
                 "record {position}"
             );
         }
-        Err(BatchError::UnidentifiableRecord { failure, .. }) => {
-            let p = failure.position;
-            assert!(!untouched[p], "untouched record {p} is unidentifiable");
-            assert_eq!(id_of(&records[p], id_path), None, "record {p} has an id");
+        Err(BatchError::UnidentifiableRecord { failures, .. }) => {
+            assert!(
+                !failures.is_empty(),
+                "an unidentifiable error names no record"
+            );
+            for failure in &failures {
+                let p = failure.position;
+                assert!(!untouched[p], "untouched record {p} is unidentifiable");
+                assert_eq!(id_of(&records[p], id_path), None, "record {p} has an id");
+            }
         }
         Err(BatchError::AllFailed { failures }) => {
             assert!(raise, "AllFailed without raise");

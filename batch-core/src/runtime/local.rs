@@ -5,13 +5,14 @@ use std::future::Future;
 use std::io::{IsTerminal, Read};
 use std::path::Path;
 use std::process::ExitCode;
+use std::time::Duration;
 
 use serde::Serialize;
 
-use super::{HandlerFn, HandlerFuture};
+use super::{HandlerFn, HandlerFuture, REMAINING_MS_VAR};
 use crate::error::{BatchError, BoxError};
 use crate::event::BatchEvent;
-use crate::testing::{test_context, test_event};
+use crate::testing::{TEST_DEADLINE, test_context_with_remaining, test_event};
 
 /// Where the event comes from.
 enum Input {
@@ -42,10 +43,16 @@ where
         }
         Err(message) => return fail(&message),
     };
+    let remaining = match remaining_time(std::env::var_os(REMAINING_MS_VAR)) {
+        Ok(remaining) => remaining,
+        Err(message) => return fail(&message),
+    };
     if let Err(e) = init.await {
         return fail(&BatchError::State(e).to_string());
     }
-    let event = test_event(BatchEvent::from_json(text), test_context(&name));
+    // The deadline counts from here, as Lambda's counts from the invocation, not from init.
+    let context = test_context_with_remaining(&name, remaining);
+    let event = test_event(BatchEvent::from_json(text), context);
     match handler(event).await {
         Ok(response) => match serde_json::to_string(&response) {
             Ok(line) => {
@@ -114,6 +121,25 @@ fn read_event(input: &Input) -> Result<Option<String>, String> {
     }
 }
 
+/// The test context's remaining time: the value of `LAMBDA_BATCH_REMAINING_MS` when it is set
+/// (a whole number of milliseconds, at least 1), 15 minutes otherwise.
+fn remaining_time(value: Option<OsString>) -> Result<Duration, String> {
+    let Some(value) = value else {
+        return Ok(TEST_DEADLINE);
+    };
+    value
+        .to_str()
+        .and_then(|text| text.parse::<u64>().ok())
+        .filter(|ms| *ms > 0)
+        .map(Duration::from_millis)
+        .ok_or_else(|| {
+            format!(
+                "{REMAINING_MS_VAR} must be a whole number of milliseconds from 1 up, not `{}`",
+                value.to_string_lossy()
+            )
+        })
+}
+
 fn usage(name: &str) -> String {
     format!(
         "Usage: {name} [EVENT.json | -]
@@ -125,8 +151,48 @@ read from stdin. Logs go to stderr.
 Exit status: 0 when the function returned a response; 1 when it returned an
 error (printed on stderr as `Error: ...`), or the event could not be read.
 
+Environment:
+  {REMAINING_MS_VAR}  the time the invocation has left, in milliseconds
+      (default 900000: 15 minutes). Set it below the handler's deadline_margin_ms
+      plus the time its records take to see the deadline guard stop records.
+
 Deployed, the same binary serves the Lambda Runtime API: it does so whenever
 AWS_LAMBDA_RUNTIME_API is set (by AWS Lambda or `cargo lambda watch`).
 "
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn remaining_time_defaults_to_fifteen_minutes() {
+        assert_eq!(remaining_time(None), Ok(Duration::from_secs(900)));
+    }
+
+    #[test]
+    fn remaining_time_reads_milliseconds() {
+        assert_eq!(
+            remaining_time(Some("1900".into())),
+            Ok(Duration::from_millis(1900))
+        );
+        assert_eq!(
+            remaining_time(Some("1".into())),
+            Ok(Duration::from_millis(1))
+        );
+    }
+
+    #[test]
+    fn an_invalid_remaining_time_names_the_variable() {
+        for value in ["", "0", "-5", "1.5", "2s", " 100", "99999999999999999999"] {
+            assert_eq!(
+                remaining_time(Some(value.into())),
+                Err(format!(
+                    "LAMBDA_BATCH_REMAINING_MS must be a whole number of milliseconds from 1 up, not `{value}`"
+                )),
+                "{value:?}"
+            );
+        }
+    }
 }

@@ -4,8 +4,12 @@
 //! Local invoke makes the binary a command-line tool: `BIN EVENT.json` (or `BIN -`, or
 //! `BIN < EVENT.json`) runs the handler once on that event and prints the response as one line
 //! of JSON on stdout (exit 0), or `Error: ` and the message on stderr (exit 1). Logs go to
-//! stderr. `BIN --help` prints usage.
+//! stderr. `BIN --help` prints usage. The handler gets a test context whose deadline is 15
+//! minutes ahead, or [`REMAINING_MS_VAR`] (`LAMBDA_BATCH_REMAINING_MS`) milliseconds ahead when
+//! that variable is set, so that the deadline guard (`deadline_margin_ms`) can be tried locally:
+//! `LAMBDA_BATCH_REMAINING_MS=1900 BIN EVENT.json`. An invalid value is an `Error:` (exit 1).
 
+mod init_error;
 mod local;
 
 use std::future::Future;
@@ -19,6 +23,11 @@ use crate::event::BatchEvent;
 
 /// The environment variable Lambda sets to the Runtime API's address.
 pub const RUNTIME_API_VAR: &str = "AWS_LAMBDA_RUNTIME_API";
+
+/// The environment variable that sets local invoke's remaining time, in milliseconds (a whole
+/// number from 1 up; 15 minutes when unset). Lambda never reads it: deployed, the deadline is
+/// Lambda's.
+pub const REMAINING_MS_VAR: &str = "LAMBDA_BATCH_REMAINING_MS";
 
 /// Runs a `lambda_handler`: under Lambda (`AWS_LAMBDA_RUNTIME_API` set) the `lambda_runtime`
 /// loop, otherwise local invoke on the event named on the command line. Sets up `tracing`
@@ -50,8 +59,10 @@ where
 }
 
 /// Like [`start`], but first awaits `init` (e.g. building shared state) once, before the first
-/// invocation: Lambda's init phase. An init error exits non-zero, which Lambda reports as an
-/// init error.
+/// invocation: Lambda's init phase. Under Lambda an init error is posted to the Runtime API's
+/// `/runtime/init/error` (`errorType` `StateInitError`, the message naming the cause) and the
+/// process exits non-zero without asking for an event; in local invoke it is printed as
+/// `Error: ...` with exit status 1.
 pub fn start_with_init<I, F, Fut, R>(init: I, handler: F) -> ExitCode
 where
     I: Future<Output = Result<(), BoxError>>,
@@ -93,8 +104,12 @@ where
     R: Serialize + Send + 'static,
 {
     if let Err(e) = init.await {
-        tracing::error!(error = %e, "init failed");
-        eprintln!("Error: {}", BatchError::State(e));
+        let error = BatchError::State(e);
+        tracing::error!(error = %error, "init failed");
+        if let Err(e) = init_error::report(&error).await {
+            tracing::error!(error = %e, "the init error could not be reported to the Runtime API");
+        }
+        eprintln!("Error: {error}");
         return ExitCode::FAILURE;
     }
     match run_loop(handler).await {

@@ -1,11 +1,13 @@
 //! An in-process mock of the Lambda Runtime API on 127.0.0.1, enough for `lambda_runtime`:
 //! `GET /2018-06-01/runtime/invocation/next` hands out queued events, `POST .../response` and
-//! `POST .../error` are recorded. With no event left, `next` never answers (as Lambda freezes).
+//! `POST .../error` and `POST .../init/error` are recorded, and `next` requests counted. With no
+//! event left, `next` never answers (as Lambda freezes).
 
 use std::collections::VecDeque;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};
-use std::process::{Child, Command, Stdio};
+use std::process::{Child, Command, ExitStatus, Stdio};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc::{Receiver, Sender, channel};
 use std::sync::{Arc, Mutex};
 use std::thread;
@@ -14,14 +16,25 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 /// What the function posted for one invocation.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Posted {
-    Response { request_id: String, body: String },
-    Error { request_id: String, body: String },
-    InitError { body: String },
+    Response {
+        request_id: String,
+        body: String,
+    },
+    Error {
+        request_id: String,
+        body: String,
+    },
+    /// `error_type` is the `Lambda-Runtime-Function-Error-Type` header, when sent.
+    InitError {
+        error_type: Option<String>,
+        body: String,
+    },
 }
 
 pub struct MockRuntime {
     pub address: String,
     posted: Receiver<Posted>,
+    next_requests: Arc<AtomicUsize>,
 }
 
 impl MockRuntime {
@@ -33,13 +46,19 @@ impl MockRuntime {
             events.into_iter().enumerate().collect::<VecDeque<_>>(),
         ));
         let (sender, posted) = channel();
+        let next_requests = Arc::new(AtomicUsize::new(0));
+        let counter = next_requests.clone();
         thread::spawn(move || {
             for stream in listener.incoming().flatten() {
-                let (queue, sender) = (queue.clone(), sender.clone());
-                thread::spawn(move || serve(stream, &queue, &sender));
+                let (queue, sender, counter) = (queue.clone(), sender.clone(), counter.clone());
+                thread::spawn(move || serve(stream, &queue, &sender, &counter));
             }
         });
-        Self { address, posted }
+        Self {
+            address,
+            posted,
+            next_requests,
+        }
     }
 
     /// The next thing the function posted, waiting up to 20 s.
@@ -49,9 +68,28 @@ impl MockRuntime {
             .expect("the function posts a result within 20 s")
     }
 
+    /// Something else posted, if it was already recorded: `None` once everything posted was
+    /// taken (each post is recorded before it is answered).
+    #[allow(dead_code)] // Not every test crate that includes this file uses every helper.
+    pub fn try_next_posted(&self) -> Option<Posted> {
+        self.posted.try_recv().ok()
+    }
+
+    /// How many `GET .../invocation/next` requests the function made.
+    #[allow(dead_code)]
+    pub fn next_requests(&self) -> usize {
+        self.next_requests.load(Ordering::SeqCst)
+    }
+
     /// Runs `bin` as Lambda would, against this mock.
     pub fn spawn_function(&self, bin: &str) -> FunctionProcess {
+        self.spawn_function_with_env(bin, &[])
+    }
+
+    /// Runs `bin` as Lambda would, against this mock, with these extra environment variables.
+    pub fn spawn_function_with_env(&self, bin: &str, env: &[(&str, &str)]) -> FunctionProcess {
         let child = Command::new(bin)
+            .envs(env.iter().copied())
             .env("AWS_LAMBDA_RUNTIME_API", &self.address)
             .env("AWS_LAMBDA_FUNCTION_NAME", "mock-function")
             .env("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "128")
@@ -74,6 +112,18 @@ impl FunctionProcess {
     pub fn is_running(&mut self) -> bool {
         self.0.try_wait().unwrap().is_none()
     }
+
+    /// The exit status, waiting up to 20 s for the process to exit.
+    #[allow(dead_code)]
+    pub fn exit_status(&mut self) -> ExitStatus {
+        for _ in 0..200 {
+            if let Some(status) = self.0.try_wait().unwrap() {
+                return status;
+            }
+            thread::sleep(Duration::from_millis(100));
+        }
+        panic!("the function did not exit within 20 s");
+    }
 }
 
 impl Drop for FunctionProcess {
@@ -85,7 +135,7 @@ impl Drop for FunctionProcess {
 
 type Queue = Mutex<VecDeque<(usize, String)>>;
 
-fn serve(stream: TcpStream, queue: &Queue, sender: &Sender<Posted>) {
+fn serve(stream: TcpStream, queue: &Queue, sender: &Sender<Posted>, next_requests: &AtomicUsize) {
     let mut reader = BufReader::new(stream.try_clone().unwrap());
     let mut writer = stream;
     loop {
@@ -94,6 +144,7 @@ fn serve(stream: TcpStream, queue: &Queue, sender: &Sender<Posted>) {
             return;
         }
         let mut content_length = 0;
+        let mut error_type = None;
         loop {
             let mut line = String::new();
             if reader.read_line(&mut line).unwrap_or(0) == 0 {
@@ -107,6 +158,9 @@ fn serve(stream: TcpStream, queue: &Queue, sender: &Sender<Posted>) {
                 if name.eq_ignore_ascii_case("content-length") {
                     content_length = value.trim().parse().unwrap();
                 }
+                if name.eq_ignore_ascii_case("lambda-runtime-function-error-type") {
+                    error_type = Some(value.trim().to_owned());
+                }
             }
         }
         let mut body = vec![0; content_length];
@@ -116,6 +170,7 @@ fn serve(stream: TcpStream, queue: &Queue, sender: &Sender<Posted>) {
         let (method, path) = (parts.next().unwrap_or(""), parts.next().unwrap_or(""));
         let path = path.trim_start_matches("/2018-06-01/runtime/");
         if method == "GET" && path == "invocation/next" {
+            next_requests.fetch_add(1, Ordering::SeqCst);
             let next = queue.lock().unwrap().pop_front();
             let Some((index, event)) = next else {
                 // No more events: hold the connection, as a frozen environment would.
@@ -139,7 +194,7 @@ fn serve(stream: TcpStream, queue: &Queue, sender: &Sender<Posted>) {
             writer.write_all(event.as_bytes()).unwrap();
         } else {
             let posted = match path.rsplit_once('/') {
-                Some(("init", "error")) => Posted::InitError { body },
+                Some(("init", "error")) => Posted::InitError { error_type, body },
                 Some((id, "response")) => Posted::Response {
                     request_id: id.trim_start_matches("invocation/").to_owned(),
                     body,
@@ -150,10 +205,12 @@ fn serve(stream: TcpStream, queue: &Queue, sender: &Sender<Posted>) {
                 },
                 _ => panic!("unexpected request {method} {path}"),
             };
+            // Recorded before it is answered, so a function that exits after its post has
+            // always been recorded.
+            let _ = sender.send(posted);
             writer
                 .write_all(b"HTTP/1.1 202 Accepted\r\ncontent-length: 2\r\n\r\n{}")
                 .unwrap();
-            let _ = sender.send(posted);
         }
         writer.flush().unwrap();
     }
