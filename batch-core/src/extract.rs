@@ -25,6 +25,7 @@ use serde::de::DeserializeOwned;
 
 use crate::error::{RecordError, RecordErrorKind};
 use crate::record::RecordCx;
+use crate::redact;
 use crate::scan::{self, Kind};
 use crate::source::{BatchSource, DynamoDb, Kinesis, Sqs};
 
@@ -122,7 +123,9 @@ wrapper! {
     /// Kinesis `data`.
     ///
     /// Fails the record when the payload is missing, `null`, not a string (SQS `body`), not
-    /// valid base64 (Kinesis `data`), or not valid JSON for `T` (with serde's message).
+    /// valid base64 (Kinesis `data`), or not valid JSON for `T`. The message names the field path
+    /// and the expected type, never a value from the payload (R14); serde's own message is kept
+    /// in [`RecordError::payload_detail`].
     ///
     /// ```
     /// use batch_core::{BatchProcessor, Json, RecordCx, RecordError, handler_fn};
@@ -272,10 +275,13 @@ impl<'r, S: JsonPayload, T: DeserializeOwned> FromRecord<'r, S> for Json<T> {
     fn from_record(record: &'r RecordCx<'_, S>) -> Result<Self, RecordError> {
         let payload = S::json_payload(record)?;
         serde_json::from_slice(&payload).map(Json).map_err(|e| {
+            // Parsed again, only now that it failed, to say where without quoting values (R14).
             RecordError::extract(format!(
-                "{record}: the payload is not valid JSON for `{}`: {e}",
-                std::any::type_name::<T>()
+                "{record}: the payload is not valid JSON for `{}`: {}",
+                std::any::type_name::<T>(),
+                redact::json_error::<T>(&payload)
             ))
+            .with_payload_detail(e.to_string())
         })
     }
 }
@@ -289,14 +295,24 @@ fn image<T: DeserializeOwned>(
     let item: serde_dynamo::Item = serde_json::from_str(raw).map_err(|e| {
         RecordError::new(
             RecordErrorKind::Malformed,
-            format!("{record}: `{which}` is not a DynamoDB item: {e}"),
+            format!(
+                "{record}: `{which}` is not a DynamoDB item: {}",
+                redact::json_error::<serde_dynamo::Item>(raw.as_bytes())
+            ),
         )
+        .with_payload_detail(e.to_string())
     })?;
     serde_dynamo::from_item(item).map_err(|e| {
+        // The item was consumed: read it again, only now that it failed (R14).
+        let cause = match serde_json::from_str(raw) {
+            Ok(item) => redact::dynamodb_error::<T>(item),
+            Err(_) => "the item could not be read a second time".to_owned(),
+        };
         RecordError::extract(format!(
-            "{record}: `{which}` does not fit `{}`: {e}",
+            "{record}: `{which}` does not fit `{}`: {cause}",
             std::any::type_name::<T>()
         ))
+        .with_payload_detail(e.to_string())
     })
 }
 
