@@ -26,7 +26,7 @@ use serde::de::DeserializeOwned;
 use crate::error::{RecordError, RecordErrorKind};
 use crate::record::RecordCx;
 use crate::redact;
-use crate::scan::{self, Kind};
+use crate::scan;
 use crate::source::{BatchSource, DynamoDb, Kinesis, Sqs};
 
 /// A value a handler parameter can receive from a record.
@@ -234,14 +234,11 @@ impl JsonPayload for Sqs {
             )));
         };
         match scan::string(body) {
-            Some(Cow::Borrowed(text)) => Ok(Cow::Borrowed(text.as_bytes())),
-            Some(Cow::Owned(text)) => Ok(Cow::Owned(text.into_bytes())),
-            None => Err(RecordError::new(
+            Ok(Cow::Borrowed(text)) => Ok(Cow::Borrowed(text.as_bytes())),
+            Ok(Cow::Owned(text)) => Ok(Cow::Owned(text.into_bytes())),
+            Err(why) => Err(RecordError::new(
                 RecordErrorKind::Malformed,
-                format!(
-                    "{record}: the message body is {}, not a string",
-                    Kind::of(body).describe()
-                ),
+                format!("{record}: the message body {}", why.describe()),
             )),
         }
     }
@@ -260,13 +257,30 @@ impl JsonPayload for Kinesis {
                 format!("{record}: `kinesis.data` {reason}"),
             )
         };
-        let text = scan::string(data)
-            .ok_or_else(|| malformed(format!("is {}, not a string", Kind::of(data).describe())))?;
+        let text = scan::string(data).map_err(|why| malformed(why.describe()))?;
         // The same decoder and alphabet aws_lambda_events uses for `KinesisRecord::data`.
         BASE64
             .decode(text.as_bytes())
             .map(Cow::Owned)
-            .map_err(|e| malformed(format!("is not valid base64: {e}")))
+            .map_err(|e| malformed(base64_problem(&e)))
+    }
+}
+
+/// Why data is not base64, by position, without the offending byte (which is payload, R14).
+fn base64_problem(error: &base64::DecodeError) -> String {
+    match error {
+        base64::DecodeError::InvalidByte(offset, _) => {
+            format!("is not valid base64: a byte at offset {offset} is not in its alphabet")
+        }
+        base64::DecodeError::InvalidLength(_) => {
+            "is not valid base64: its length is not one base64 allows".to_owned()
+        }
+        base64::DecodeError::InvalidLastSymbol(offset, _) => {
+            format!("is not valid base64: the last symbol, at offset {offset}, has bits left over")
+        }
+        base64::DecodeError::InvalidPadding => {
+            "is not valid base64: its padding is wrong".to_owned()
+        }
     }
 }
 
