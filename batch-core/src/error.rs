@@ -313,7 +313,8 @@ pub enum BatchError {
     WrongSource {
         /// The `eventSource` the handler expects, e.g. `aws:sqs`.
         expected: &'static str,
-        /// The `eventSource` the record names.
+        /// The `eventSource` the record names when it is a known source (`aws:kinesis`,
+        /// `aws:dynamodb`, ...); `another source` otherwise, as any other value is payload (R14).
         found: String,
         /// The record's position in `Records`.
         position: usize,
