@@ -916,6 +916,38 @@ mod tests {
     }
 
     #[test]
+    fn tagged_and_untagged_enums_quote_nothing() {
+        #[derive(Debug, Deserialize)]
+        #[serde(tag = "type")]
+        #[allow(dead_code)]
+        enum Event {
+            Created { id: u32 },
+        }
+        #[derive(Debug, Deserialize)]
+        #[serde(untagged)]
+        #[allow(dead_code)]
+        enum Either {
+            Number(u32),
+            Text(bool),
+        }
+        for message in [
+            json::<Event>(r#"{"type":"SECRET-TOKEN-123","id":1}"#),
+            json::<Event>(r#"{"type":"Created","id":"SECRET-TOKEN-123"}"#),
+            json::<Event>(r#"{"type":"Created","id":4111111111111111}"#),
+            json::<Either>(r#""SECRET-TOKEN-123""#),
+            json::<Either>("4111111111111111"),
+        ] {
+            assert!(!message.contains("SECRET"), "{message}");
+            assert!(!message.contains("4111111111111111"), "{message}");
+        }
+        // The tag is read before the type knows its fields: its name is hidden like a map key.
+        assert_eq!(
+            json::<Event>(r#"{"type":"SECRET-TOKEN-123","id":1}"#),
+            "<key>: unknown variant, expected `Created` at line 1 column 26"
+        );
+    }
+
+    #[test]
     fn a_types_own_message_is_withheld() {
         assert_eq!(
             json::<Vec<Quoting>>(r#"["SECRET-TOKEN-123"]"#),
