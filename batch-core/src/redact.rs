@@ -970,6 +970,9 @@ mod tests {
             json::<Order>(r#"{"sku":"A","quantity":1} SECRET"#),
             "trailing characters at line 1 column 26"
         );
+        let lone = r#"{"sku":"\ud800","quantity":1}"#;
+        let serde_message = serde_json::from_str::<Order>(lone).unwrap_err().to_string();
+        assert_eq!(json::<Order>(lone), format!("sku: {serde_message}"));
         let deep = "[".repeat(10_000);
         assert_eq!(
             json::<serde_json::Value>(&deep),
