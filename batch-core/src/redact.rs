@@ -149,6 +149,13 @@ impl Track {
     fn describe(&self, error: &dyn Display, expected: &str) -> String {
         let text = error.to_string();
         let text = strip_position(&text);
+        let fixed = match self.origin {
+            Origin::Json => JSON_MESSAGES,
+            Origin::DynamoDb => DYNAMODB_MESSAGES,
+        };
+        if fixed.iter().any(|message| text.starts_with(message)) {
+            return text.to_owned();
+        }
         if let Some(rest) = text.strip_prefix("invalid type: ") {
             return format!("invalid type: {}, expected {expected}", kind_named(rest));
         }
@@ -157,13 +164,6 @@ impl Track {
         }
         if text.starts_with("invalid length ") {
             return format!("invalid length, expected {expected}");
-        }
-        let fixed = match self.origin {
-            Origin::Json => JSON_MESSAGES,
-            Origin::DynamoDb => DYNAMODB_MESSAGES,
-        };
-        if fixed.iter().any(|message| text.starts_with(message)) {
-            return text.to_owned();
         }
         match self.origin {
             Origin::DynamoDb if text.starts_with("Failed to parse") => {
@@ -945,6 +945,16 @@ mod tests {
             json::<Event>(r#"{"type":"SECRET-TOKEN-123","id":1}"#),
             "<key>: unknown variant, expected `Created` at line 1 column 26"
         );
+    }
+
+    #[test]
+    fn numeric_map_keys_keep_serde_jsons_fixed_wording() {
+        let text = r#"{"SECRET-TOKEN-123": 1}"#;
+        let serde_message = serde_json::from_str::<HashMap<u32, u8>>(text)
+            .unwrap_err()
+            .to_string();
+        assert!(!serde_message.contains("SECRET"), "{serde_message}");
+        assert_eq!(json::<HashMap<u32, u8>>(text), serde_message);
     }
 
     #[test]
