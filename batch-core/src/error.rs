@@ -73,6 +73,8 @@ pub struct RecordError {
     kind: RecordErrorKind,
     message: String,
     source: Option<BoxError>,
+    /// The deserializer's own message, which may quote the payload: never logged or shown.
+    payload_detail: Option<String>,
 }
 
 impl RecordError {
@@ -82,6 +84,7 @@ impl RecordError {
             kind,
             message: message.into(),
             source: None,
+            payload_detail: None,
         }
     }
 
@@ -96,6 +99,7 @@ impl RecordError {
             kind: RecordErrorKind::Handler,
             message: error.to_string(),
             source: Some(error),
+            payload_detail: None,
         }
     }
 
@@ -129,6 +133,71 @@ impl RecordError {
     /// The message, as `Display` prints it.
     pub fn message(&self) -> &str {
         &self.message
+    }
+
+    /// Attaches the deserializer's unredacted message, which may quote the payload. It is kept
+    /// apart from the message: batch-core never logs or displays it (R14).
+    ///
+    /// ```
+    /// use batch_core::RecordError;
+    ///
+    /// let error = RecordError::extract("record 0: `amount`: invalid type: string, expected u32")
+    ///     .with_payload_detail(r#"invalid type: string "12.50", expected u32"#);
+    /// assert!(!error.to_string().contains("12.50"));
+    /// assert!(!format!("{error:?}").contains("12.50"));
+    /// assert!(error.payload_detail().unwrap().contains("12.50"));
+    /// ```
+    pub fn with_payload_detail(mut self, detail: impl Into<String>) -> Self {
+        self.payload_detail = Some(detail.into());
+        self
+    }
+
+    /// The deserializer's unredacted message, for a record whose payload did not parse: the
+    /// opt-in for users who want payload values in their own logs.
+    ///
+    /// The message ([`Display`](fmt::Display)), the `warn` log and [`BatchError`] never quote
+    /// the payload; this does, as serde wrote it (`invalid type: string "4111-1111", expected
+    /// u32`). Log it yourself, for example from a failure hook:
+    ///
+    /// ```
+    /// use batch_core::{BatchProcessor, Json, RecordCx, RecordError, RecordHooks, handler_fn};
+    /// use batch_core::source::Sqs;
+    /// use batch_core::testing::event_from_str;
+    ///
+    /// #[derive(serde::Deserialize)]
+    /// struct Order { quantity: u32 }
+    ///
+    /// /// Logs the rejected value: only for queues whose payloads may appear in logs.
+    /// struct LogPayloadDetail;
+    ///
+    /// impl RecordHooks<Sqs, u32> for LogPayloadDetail {
+    ///     fn on_failure(&self, _record: &RecordCx<'_, Sqs>, error: &RecordError) {
+    ///         if let Some(detail) = error.payload_detail() {
+    ///             tracing::debug!(detail, "payload rejected");
+    ///         }
+    ///     }
+    /// }
+    ///
+    /// # tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(async {
+    /// let handler = handler_fn(|record: &RecordCx<'_, Sqs>| -> Result<u32, RecordError> {
+    ///     Ok(record.extract::<Json<Order>>()?.quantity)
+    /// });
+    /// let event = event_from_str(r#"{"Records": [
+    ///     {"messageId": "a", "body": "{\"quantity\": 2}"},
+    ///     {"messageId": "b", "body": "{\"quantity\": \"two\"}"}
+    /// ]}"#);
+    /// let report = BatchProcessor::<Sqs>::new()
+    ///     .with_hooks(LogPayloadDetail)
+    ///     .process(&event.payload, &event.context, &handler)
+    ///     .await
+    ///     .unwrap();
+    /// let error = report.outcomes()[1].error().unwrap();
+    /// assert!(!error.to_string().contains("two"));
+    /// assert!(error.payload_detail().unwrap().contains("two"));
+    /// # });
+    /// ```
+    pub fn payload_detail(&self) -> Option<&str> {
+        self.payload_detail.as_deref()
     }
 
     /// The error the handler returned, when the handler failed.
@@ -287,7 +356,8 @@ pub enum BatchError {
     WrongSource {
         /// The `eventSource` the handler expects, e.g. `aws:sqs`.
         expected: &'static str,
-        /// The `eventSource` the record names.
+        /// The `eventSource` the record names when it is a known source (`aws:kinesis`,
+        /// `aws:dynamodb`, ...); `another source` otherwise, as any other value is payload (R14).
         found: String,
         /// The record's position in `Records`.
         position: usize,

@@ -25,7 +25,8 @@ use serde::de::DeserializeOwned;
 
 use crate::error::{RecordError, RecordErrorKind};
 use crate::record::RecordCx;
-use crate::scan::{self, Kind};
+use crate::redact;
+use crate::scan;
 use crate::source::{BatchSource, DynamoDb, Kinesis, Sqs};
 
 /// A value a handler parameter can receive from a record.
@@ -122,7 +123,9 @@ wrapper! {
     /// Kinesis `data`.
     ///
     /// Fails the record when the payload is missing, `null`, not a string (SQS `body`), not
-    /// valid base64 (Kinesis `data`), or not valid JSON for `T` (with serde's message).
+    /// valid base64 (Kinesis `data`), or not valid JSON for `T`. The message names the field path
+    /// and the expected type, never a value from the payload (R14); serde's own message is kept
+    /// in [`RecordError::payload_detail`].
     ///
     /// ```
     /// use batch_core::{BatchProcessor, Json, RecordCx, RecordError, handler_fn};
@@ -231,14 +234,11 @@ impl JsonPayload for Sqs {
             )));
         };
         match scan::string(body) {
-            Some(Cow::Borrowed(text)) => Ok(Cow::Borrowed(text.as_bytes())),
-            Some(Cow::Owned(text)) => Ok(Cow::Owned(text.into_bytes())),
-            None => Err(RecordError::new(
+            Ok(Cow::Borrowed(text)) => Ok(Cow::Borrowed(text.as_bytes())),
+            Ok(Cow::Owned(text)) => Ok(Cow::Owned(text.into_bytes())),
+            Err(why) => Err(RecordError::new(
                 RecordErrorKind::Malformed,
-                format!(
-                    "{record}: the message body is {}, not a string",
-                    Kind::of(body).describe()
-                ),
+                format!("{record}: the message body {}", why.describe()),
             )),
         }
     }
@@ -257,13 +257,30 @@ impl JsonPayload for Kinesis {
                 format!("{record}: `kinesis.data` {reason}"),
             )
         };
-        let text = scan::string(data)
-            .ok_or_else(|| malformed(format!("is {}, not a string", Kind::of(data).describe())))?;
+        let text = scan::string(data).map_err(|why| malformed(why.describe()))?;
         // The same decoder and alphabet aws_lambda_events uses for `KinesisRecord::data`.
         BASE64
             .decode(text.as_bytes())
             .map(Cow::Owned)
-            .map_err(|e| malformed(format!("is not valid base64: {e}")))
+            .map_err(|e| malformed(base64_problem(&e)))
+    }
+}
+
+/// Why data is not base64, by position, without the offending byte (which is payload, R14).
+fn base64_problem(error: &base64::DecodeError) -> String {
+    match error {
+        base64::DecodeError::InvalidByte(offset, _) => {
+            format!("is not valid base64: a byte at offset {offset} is not in its alphabet")
+        }
+        base64::DecodeError::InvalidLength(_) => {
+            "is not valid base64: its length is not one base64 allows".to_owned()
+        }
+        base64::DecodeError::InvalidLastSymbol(offset, _) => {
+            format!("is not valid base64: the last symbol, at offset {offset}, has bits left over")
+        }
+        base64::DecodeError::InvalidPadding => {
+            "is not valid base64: its padding is wrong".to_owned()
+        }
     }
 }
 
@@ -272,10 +289,13 @@ impl<'r, S: JsonPayload, T: DeserializeOwned> FromRecord<'r, S> for Json<T> {
     fn from_record(record: &'r RecordCx<'_, S>) -> Result<Self, RecordError> {
         let payload = S::json_payload(record)?;
         serde_json::from_slice(&payload).map(Json).map_err(|e| {
+            // Parsed again, only now that it failed, to say where without quoting values (R14).
             RecordError::extract(format!(
-                "{record}: the payload is not valid JSON for `{}`: {e}",
-                std::any::type_name::<T>()
+                "{record}: the payload is not valid JSON for `{}`: {}",
+                std::any::type_name::<T>(),
+                redact::json_error::<T>(&payload)
             ))
+            .with_payload_detail(e.to_string())
         })
     }
 }
@@ -289,14 +309,24 @@ fn image<T: DeserializeOwned>(
     let item: serde_dynamo::Item = serde_json::from_str(raw).map_err(|e| {
         RecordError::new(
             RecordErrorKind::Malformed,
-            format!("{record}: `{which}` is not a DynamoDB item: {e}"),
+            format!(
+                "{record}: `{which}` is not a DynamoDB item: {}",
+                redact::json_error::<serde_dynamo::Item>(raw.as_bytes())
+            ),
         )
+        .with_payload_detail(e.to_string())
     })?;
     serde_dynamo::from_item(item).map_err(|e| {
+        // The item was consumed: read it again, only now that it failed (R14).
+        let cause = match serde_json::from_str(raw) {
+            Ok(item) => redact::dynamodb_error::<T>(item),
+            Err(_) => "the item could not be read a second time".to_owned(),
+        };
         RecordError::extract(format!(
-            "{record}: `{which}` does not fit `{}`: {e}",
+            "{record}: `{which}` does not fit `{}`: {cause}",
             std::any::type_name::<T>()
         ))
+        .with_payload_detail(e.to_string())
     })
 }
 

@@ -68,6 +68,7 @@ mod hooks;
 mod outcome;
 pub mod processor;
 mod record;
+mod redact;
 pub mod runtime;
 mod scan;
 mod send;

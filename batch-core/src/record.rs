@@ -8,6 +8,7 @@ use lambda_runtime::Context;
 
 use crate::error::{RecordError, RecordErrorKind};
 use crate::extract::FromRecord;
+use crate::redact;
 use crate::source::{BatchSource, RecordHeader};
 
 /// One record of a batch, as its handler and extractors see it.
@@ -40,7 +41,8 @@ pub struct RecordCx<'e, S: BatchSource> {
     header: &'e RecordHeader<'e>,
     context: &'e Context,
     state: Option<&'e (dyn Any + Send + Sync)>,
-    record: OnceLock<Result<S::Record, String>>,
+    /// The full record, or the redacted reason it does not parse and serde's own message.
+    record: OnceLock<Result<S::Record, (String, String)>>,
 }
 
 impl<'e, S: BatchSource> RecordCx<'e, S> {
@@ -85,17 +87,28 @@ impl<'e, S: BatchSource> RecordCx<'e, S> {
 
     /// The full record, deserialized into the `aws_lambda_events` type on first use.
     ///
-    /// Fails the record (with the serde message) when the record does not fit that type, e.g. a
-    /// field of the wrong JSON type.
+    /// Fails the record when the record does not fit that type, e.g. a field of the wrong JSON
+    /// type, with a message that names the field path and the expected type but never a value
+    /// (serde's own message is kept in [`RecordError::payload_detail`]).
     pub fn record(&self) -> Result<&S::Record, RecordError> {
         self.record
-            .get_or_init(|| serde_json::from_str(self.raw).map_err(|e| e.to_string()))
+            .get_or_init(|| {
+                serde_json::from_str(self.raw).map_err(|e| {
+                    // Parsed again, only now that it failed, to say where without values (R14).
+                    let redacted = redact::json_error::<S::Record>(self.raw.as_bytes());
+                    (redacted, e.to_string())
+                })
+            })
             .as_ref()
-            .map_err(|e| {
+            .map_err(|(redacted, detail)| {
                 RecordError::new(
                     RecordErrorKind::Malformed,
-                    format!("{self} does not fit the {} record schema: {e}", S::NAME),
+                    format!(
+                        "{self} does not fit the {} record schema: {redacted}",
+                        S::NAME
+                    ),
                 )
+                .with_payload_detail(detail.clone())
             })
     }
 

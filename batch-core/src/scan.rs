@@ -310,12 +310,38 @@ impl<'a> Iterator for Elements<'a> {
     }
 }
 
-/// The string a raw JSON string value holds, borrowed when it has no escapes; `None` when the
-/// value is not a string (or holds a lone surrogate, which no Rust string can).
-pub(crate) fn string(raw: &str) -> Option<Cow<'_, str>> {
-    let inner = raw.strip_prefix('"')?.strip_suffix('"')?;
+/// Why a raw JSON value gives no string.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum NotAString {
+    /// The value is of another JSON type.
+    Kind(Kind),
+    /// The string holds a `\uD800`-`\uDFFF` escape without its pair, which no Rust string can.
+    LoneSurrogate,
+    /// The string holds an escape that is not valid JSON.
+    BadEscape,
+}
+
+impl NotAString {
+    /// Says what the value is instead, without quoting it: `is a number, not a string`.
+    pub(crate) fn describe(self) -> String {
+        match self {
+            NotAString::Kind(kind) => format!("is {}, not a string", kind.describe()),
+            NotAString::LoneSurrogate => "holds a lone surrogate escape (a \\uD800-\\uDFFF \
+                                          escape without its pair), which is not valid Unicode"
+                .to_owned(),
+            NotAString::BadEscape => "holds an escape that is not valid JSON".to_owned(),
+        }
+    }
+}
+
+/// The string a raw JSON string value holds, borrowed when it has no escapes; why not when the
+/// value is not a string or holds an escape no Rust string can (a lone surrogate).
+pub(crate) fn string(raw: &str) -> Result<Cow<'_, str>, NotAString> {
+    let Some(inner) = raw.strip_prefix('"').and_then(|s| s.strip_suffix('"')) else {
+        return Err(NotAString::Kind(Kind::of(raw)));
+    };
     if !inner.contains('\\') {
-        return Some(Cow::Borrowed(inner));
+        return Ok(Cow::Borrowed(inner));
     }
     unescape(inner).map(Cow::Owned)
 }
@@ -323,7 +349,7 @@ pub(crate) fn string(raw: &str) -> Option<Cow<'_, str>> {
 /// A raw key (escapes kept) decoded, borrowed when it has no escapes.
 pub(crate) fn key(raw_key: &str) -> Option<Cow<'_, str>> {
     if raw_key.contains('\\') {
-        unescape(raw_key).map(Cow::Owned)
+        unescape(raw_key).ok().map(Cow::Owned)
     } else {
         Some(Cow::Borrowed(raw_key))
     }
@@ -332,26 +358,30 @@ pub(crate) fn key(raw_key: &str) -> Option<Cow<'_, str>> {
 /// Compares a raw key (escapes kept) with a plain name.
 pub(crate) fn key_is(raw_key: &str, name: &str) -> bool {
     if raw_key.contains('\\') {
-        unescape(raw_key).is_some_and(|key| key == name)
+        unescape(raw_key).is_ok_and(|key| key == name)
     } else {
         raw_key == name
     }
 }
 
-fn hex4(bytes: &[u8], at: usize) -> Option<u32> {
-    let digits = std::str::from_utf8(bytes.get(at..at + 4)?).ok()?;
-    u32::from_str_radix(digits, 16).ok()
+fn hex4(bytes: &[u8], at: usize) -> Result<u32, NotAString> {
+    let digits = bytes
+        .get(at..at + 4)
+        .and_then(|d| std::str::from_utf8(d).ok());
+    digits
+        .and_then(|d| u32::from_str_radix(d, 16).ok())
+        .ok_or(NotAString::BadEscape)
 }
 
 /// Decodes the escapes of a JSON string's content.
-fn unescape(inner: &str) -> Option<String> {
+fn unescape(inner: &str) -> Result<String, NotAString> {
     let bytes = inner.as_bytes();
     let mut out = String::with_capacity(inner.len());
     let mut start = 0;
     while let Some(offset) = memchr::memchr(b'\\', &bytes[start..]) {
         let at = start + offset;
         out.push_str(&inner[start..at]);
-        let (decoded, len) = match bytes.get(at + 1)? {
+        let (decoded, len) = match bytes.get(at + 1).ok_or(NotAString::BadEscape)? {
             b'"' => ('"', 2),
             b'\\' => ('\\', 2),
             b'/' => ('/', 2),
@@ -365,25 +395,26 @@ fn unescape(inner: &str) -> Option<String> {
                 if (0xD800..0xDC00).contains(&first) {
                     // A high surrogate must be followed by an escaped low surrogate.
                     if bytes.get(at + 6..at + 8) != Some(b"\\u") {
-                        return None;
+                        return Err(NotAString::LoneSurrogate);
                     }
                     let second = hex4(bytes, at + 8)?;
                     if !(0xDC00..0xE000).contains(&second) {
-                        return None;
+                        return Err(NotAString::LoneSurrogate);
                     }
                     let code = 0x10000 + ((first - 0xD800) << 10) + (second - 0xDC00);
-                    (char::from_u32(code)?, 12)
+                    (char::from_u32(code).ok_or(NotAString::BadEscape)?, 12)
                 } else {
-                    (char::from_u32(first)?, 6)
+                    // Only a low surrogate (DC00-DFFF) is not a char here.
+                    (char::from_u32(first).ok_or(NotAString::LoneSurrogate)?, 6)
                 }
             }
-            _ => return None,
+            _ => return Err(NotAString::BadEscape),
         };
         out.push(decoded);
         start = at + len;
     }
-    out.push_str(inner.get(start..)?);
-    Some(out)
+    out.push_str(inner.get(start..).ok_or(NotAString::BadEscape)?);
+    Ok(out)
 }
 
 /// The value with white space outside strings removed, borrowed when it has none.
@@ -480,9 +511,34 @@ mod tests {
             let theirs: String = serde_json::from_str(text).unwrap();
             assert_eq!(ours, theirs, "{text}");
         }
-        assert_eq!(string(r#""\ud83d""#), None, "lone surrogate");
-        assert_eq!(string(r#""\ud83d\u0041""#), None, "unpaired surrogate");
-        assert_eq!(string("12"), None);
+        assert_eq!(
+            string(r#""\ud83d""#),
+            Err(NotAString::LoneSurrogate),
+            "lone surrogate"
+        );
+        assert_eq!(
+            string(r#""a\ud800b""#),
+            Err(NotAString::LoneSurrogate),
+            "lone high surrogate"
+        );
+        assert_eq!(
+            string(r#""\udc00""#),
+            Err(NotAString::LoneSurrogate),
+            "lone low surrogate"
+        );
+        assert_eq!(
+            string(r#""\ud83d\u0041""#),
+            Err(NotAString::LoneSurrogate),
+            "unpaired surrogate"
+        );
+        assert_eq!(string(r#""\x""#), Err(NotAString::BadEscape));
+        assert_eq!(string(r#""\u12""#), Err(NotAString::BadEscape));
+        assert_eq!(string("12"), Err(NotAString::Kind(Kind::Number)));
+        assert_eq!(string("{}"), Err(NotAString::Kind(Kind::Object)));
+        assert_eq!(
+            NotAString::LoneSurrogate.describe(),
+            r"holds a lone surrogate escape (a \uD800-\uDFFF escape without its pair), which is not valid Unicode"
+        );
     }
 
     #[test]

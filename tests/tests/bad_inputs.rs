@@ -369,18 +369,34 @@ async fn body_not_json_fails_that_record_with_serdes_message() {
 }
 
 #[tokio::test]
-async fn body_of_the_wrong_shape_fails_that_record_with_serdes_message() {
-    for body in [
-        r#"{"sku": "A"}"#,
-        r#"{"sku": "A", "quantity": -1}"#,
-        r#"["A", 7, 8]"#,
-        "null",
-        "7",
-        r#""{\"sku\": \"A\", \"quantity\": 7}""#,
+async fn body_of_the_wrong_shape_fails_that_record_with_serdes_message_without_values() {
+    // serde's message, with the field path and without the value it quotes (R14).
+    for (body, cause) in [
+        (
+            r#"{"sku": "A"}"#,
+            "missing field `quantity` at line 1 column 12",
+        ),
+        (
+            r#"{"sku": "A", "quantity": -1}"#,
+            "quantity: invalid value: integer, expected u32 at line 1 column 27",
+        ),
+        (r#"["A", 7, 8]"#, "trailing characters at line 1 column 10"),
+        (
+            "null",
+            "invalid type: null, expected struct Order at line 1 column 4",
+        ),
+        (
+            "7",
+            "invalid type: integer, expected struct Order at line 1 column 1",
+        ),
+        (
+            r#""{\"sku\": \"A\", \"quantity\": 7}""#,
+            "invalid type: string, expected struct Order at line 1 column 35",
+        ),
     ] {
-        let serde_message = serde_json::from_str::<Order>(body).unwrap_err().to_string();
         let message = only_the_bad_body_fails(sqs_message("bad", body)).await;
-        assert!(message.contains(&serde_message), "body {body}: {message}");
+        let expected = format!("the payload is not valid JSON for `bad_inputs::Order`: {cause}");
+        assert!(message.ends_with(&expected), "body {body}: {message}");
     }
 }
 
@@ -1079,4 +1095,262 @@ async fn raw_dynamodb_handlers_fail_a_record_with_a_field_of_the_wrong_type() {
         .await
         .unwrap();
     assert_eq!(reported(&response), ids(&["bad-region", "bad-size"]));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Row: a record with a duplicated key other than its identifier → that record fails alone,
+// saying which key
+
+/// Runs `records` (JSON texts, which may repeat keys) through `S` with a handler that fails
+/// nothing; returns the reported ids, the failure messages by position and what ran.
+async fn run_texts<S: BatchSource>(records: &[&str]) -> (Vec<String>, Vec<(usize, String)>, Plan)
+where
+    S::Response: serde::Serialize + std::fmt::Debug,
+{
+    let text = format!(r#"{{"Records": [{}]}}"#, records.join(","));
+    let plan = Plan::failing([]);
+    let event = event_from_str(&text);
+    let report = BatchProcessor::<S>::new()
+        .process(&event.payload, &event.context, &plan)
+        .await
+        .unwrap();
+    let failures = report
+        .failures()
+        .map(|(o, e)| (o.position(), e.to_string()))
+        .collect();
+    let response = BatchProcessor::<S>::new()
+        .run(event_from_str(&text), &Plan::failing([]))
+        .await
+        .unwrap();
+    (reported(&response), failures, plan)
+}
+
+#[tokio::test]
+async fn a_record_with_a_duplicated_key_fails_alone_saying_which_key() {
+    let ok = r#"{"messageId": "ok", "body": "{}"}"#;
+    for (record, key) in [
+        (
+            r#"{"messageId": "dup", "body": "{}", "body": "{}"}"#,
+            "body",
+        ),
+        (
+            r#"{"eventSource": "aws:sqs", "messageId": "dup", "eventSource": "aws:sqs"}"#,
+            "eventSource",
+        ),
+        (
+            r#"{"messageId": "dup", "attributes": {}, "attributes": {}}"#,
+            "attributes",
+        ),
+    ] {
+        let (reported, failures, plan) = run_texts::<Sqs>(&[ok, record, ok]).await;
+        assert_eq!(reported, ids(&["dup"]), "{record}");
+        let expected = format!("record 1 (dup): the record has two `{key}` fields");
+        assert_eq!(failures, [(1, expected)], "{record}");
+        assert_eq!(plan.ran(), [0, 2], "{record}");
+    }
+
+    let ok = r#"{"kinesis": {"sequenceNumber": "1", "partitionKey": "k", "data": "e30="}}"#;
+    let dup = r#"{"kinesis": {"sequenceNumber": "2", "partitionKey": "k", "data": "e30=", "data": "e30="}}"#;
+    let (reported, failures, _) = run_texts::<Kinesis>(&[ok, dup]).await;
+    assert_eq!(reported, ids(&["2"]));
+    assert_eq!(
+        failures,
+        [(
+            1,
+            "record 1 (2): `kinesis` has two `data` fields".to_owned()
+        )]
+    );
+
+    let ok = r#"{"dynamodb": {"SequenceNumber": "1", "Keys": {"Id": {"N": "1"}}}}"#;
+    let dup = r#"{"dynamodb": {"SequenceNumber": "2", "Keys": {"Id": {"N": "1"}}, "NewImage": {}, "NewImage": {}}}"#;
+    let (reported, failures, _) = run_texts::<DynamoDb>(&[ok, dup]).await;
+    assert_eq!(reported, ids(&["2"]));
+    assert_eq!(
+        failures,
+        [(
+            1,
+            "record 1 (2): `dynamodb` has two `NewImage` fields".to_owned()
+        )]
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
+// Row: a record whose identifier key appears twice → unidentifiable (R7): never pick one
+
+async fn unidentifiable_texts<S: BatchSource>(records: &[&str]) -> String
+where
+    S::Response: std::fmt::Debug,
+{
+    let text = format!(r#"{{"Records": [{}]}}"#, records.join(","));
+    let (error, plan) = invocation_error::<S>(&text).await;
+    assert!(
+        matches!(error, BatchError::UnidentifiableRecord { .. }),
+        "expected UnidentifiableRecord, got {error}"
+    );
+    assert!(!plan.ran().contains(&1), "the record without an id ran");
+    error.to_string()
+}
+
+#[tokio::test]
+async fn a_record_whose_identifier_key_appears_twice_is_unidentifiable() {
+    let ok = r#"{"messageId": "ok", "body": "{}"}"#;
+    // Even two equal values: which one is the id is a guess serde would refuse to make.
+    for record in [
+        r#"{"messageId": "m", "body": "{}", "messageId": "m"}"#,
+        r#"{"messageId": "m1", "messageId": "m2"}"#,
+    ] {
+        let message = unidentifiable_texts::<Sqs>(&[ok, record, ok]).await;
+        assert!(
+            message.starts_with("record 1: the record has two `messageId` fields;"),
+            "{message}"
+        );
+        assert!(
+            !message.contains("m1") && !message.contains("m2"),
+            "{message}"
+        );
+    }
+
+    let ok = r#"{"kinesis": {"sequenceNumber": "1", "partitionKey": "k"}}"#;
+    for (record, reason) in [
+        (
+            r#"{"kinesis": {"sequenceNumber": "2", "partitionKey": "k", "sequenceNumber": "2"}}"#,
+            "`kinesis` has two `sequenceNumber` fields",
+        ),
+        (
+            r#"{"kinesis": {"sequenceNumber": "2"}, "kinesis": {"sequenceNumber": "2"}}"#,
+            "the record has two `kinesis` fields",
+        ),
+    ] {
+        let message = unidentifiable_texts::<Kinesis>(&[ok, record]).await;
+        assert!(
+            message.starts_with(&format!("record 1: {reason};")),
+            "{message}"
+        );
+    }
+
+    let ok = r#"{"dynamodb": {"SequenceNumber": "1"}}"#;
+    for (record, reason) in [
+        (
+            r#"{"dynamodb": {"SequenceNumber": "2", "SequenceNumber": "3"}}"#,
+            "`dynamodb` has two `SequenceNumber` fields",
+        ),
+        (
+            r#"{"dynamodb": {"SequenceNumber": "2"}, "dynamodb": {"SequenceNumber": "2"}}"#,
+            "the record has two `dynamodb` fields",
+        ),
+    ] {
+        let message = unidentifiable_texts::<DynamoDb>(&[ok, record]).await;
+        assert!(
+            message.starts_with(&format!("record 1: {reason};")),
+            "{message}"
+        );
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Row: a body or data holding a lone surrogate escape, or JSON nested past serde's depth limit
+// → that record fails with an accurate message; no stack overflow, no panic
+
+const LONE_SURROGATE: &str = r"holds a lone surrogate escape (a \uD800-\uDFFF escape without its pair), which is not valid Unicode";
+
+#[tokio::test]
+async fn a_body_or_data_with_a_lone_surrogate_fails_that_record_saying_so() {
+    let typed =
+        batch_core::handler_fn(|r: &RecordCx<'_, Sqs>| r.extract::<Json<Value>>().map(|_| ()));
+    for body in [r#""\ud800""#, r#""{\"a\": 1}\udfff""#, r#""x\ud83d\u0041""#] {
+        let text = format!(
+            r#"{{"Records": [{{"messageId": "1", "body": "{{}}"}}, {{"messageId": "s", "body": {body}}}]}}"#
+        );
+        let event = event_from_str(&text);
+        let report = BatchProcessor::<Sqs>::new()
+            .process(&event.payload, &event.context, &typed)
+            .await
+            .unwrap();
+        let failures: Vec<(usize, String)> = report
+            .failures()
+            .map(|(o, e)| (o.position(), e.to_string()))
+            .collect();
+        let expected = format!("record 1 (s): the message body {LONE_SURROGATE}");
+        assert_eq!(failures, [(1, expected)], "body {body}");
+
+        // A raw-record handler reads the whole record: it fails that record alone too.
+        let response = BatchProcessor::<Sqs>::new()
+            .run(event_from_str(&text), &RawSqs)
+            .await
+            .unwrap();
+        assert_eq!(reported(&response), ids(&["s"]), "body {body}");
+    }
+
+    let typed =
+        batch_core::handler_fn(|r: &RecordCx<'_, Kinesis>| r.extract::<Json<Value>>().map(|_| ()));
+    let text = r#"{"Records": [{"kinesis": {"sequenceNumber": "1", "partitionKey": "k", "data": "e30\ud800"}}]}"#;
+    let event = event_from_str(text);
+    let report = BatchProcessor::<Kinesis>::new()
+        .process(&event.payload, &event.context, &typed)
+        .await
+        .unwrap();
+    let message = report.outcomes()[0].error().unwrap().to_string();
+    assert_eq!(
+        message,
+        format!("record 0 (1): `kinesis.data` {LONE_SURROGATE}")
+    );
+}
+
+#[tokio::test]
+async fn an_identifier_with_a_lone_surrogate_is_unidentifiable_saying_so() {
+    let ok = r#"{"messageId": "ok", "body": "{}"}"#;
+    let message =
+        unidentifiable_texts::<Sqs>(&[ok, r#"{"messageId": "m\ud800", "body": "{}"}"#]).await;
+    assert!(
+        message.starts_with(&format!("record 1: `messageId` {LONE_SURROGATE};")),
+        "{message}"
+    );
+    let ok = r#"{"kinesis": {"sequenceNumber": "1", "partitionKey": "k"}}"#;
+    let bad = r#"{"kinesis": {"sequenceNumber": "\udc00", "partitionKey": "k"}}"#;
+    let message = unidentifiable_texts::<Kinesis>(&[ok, bad]).await;
+    assert!(
+        message.starts_with(&format!(
+            "record 1: `kinesis.sequenceNumber` {LONE_SURROGATE};"
+        )),
+        "{message}"
+    );
+}
+
+#[tokio::test]
+async fn a_body_nested_ten_thousand_deep_fails_that_record_without_overflowing() {
+    let deep = "[".repeat(10_000);
+    let records = [
+        sqs_message("1", "[]"),
+        sqs_message("deep", &deep),
+        sqs_message("3", &format!("{deep}{}", "]".repeat(10_000))),
+    ];
+    let any_json =
+        batch_core::handler_fn(|r: &RecordCx<'_, Sqs>| r.extract::<Json<Value>>().map(|_| ()));
+    let event = event_from_records(records.clone());
+    let report = BatchProcessor::<Sqs>::new()
+        .process(&event.payload, &event.context, &any_json)
+        .await
+        .unwrap();
+    let failed: Vec<usize> = report.failures().map(|(o, _)| o.position()).collect();
+    assert_eq!(failed, [1, 2]);
+    // serde_json stops at its depth limit of 128 and says so, at the element where it stopped.
+    let path = "[0]".repeat(127);
+    for position in [1, 2] {
+        let message = report.outcomes()[position].error().unwrap().to_string();
+        let expected = format!("{path}: recursion limit exceeded at line 1 column 128");
+        assert!(message.ends_with(&expected), "{message}");
+    }
+    // A typed handler rejects the inner array at once (serde_json has read only the outer `[`).
+    let event = event_from_records(records);
+    let report = BatchProcessor::<Sqs>::new()
+        .process(&event.payload, &event.context, &TakeOrder)
+        .await
+        .unwrap();
+    let message = report.outcomes()[1].error().unwrap().to_string();
+    assert!(
+        message.ends_with(
+            "`bad_inputs::Order`: [0]: invalid type: sequence, expected a string at line 1 column 1"
+        ),
+        "{message}"
+    );
 }

@@ -186,10 +186,12 @@ async fn typed_batch_with_one_body_not_valid_for_t_reports_only_that_record() {
         .collect();
     assert_eq!(values, [Some(1), None, Some(3)]);
     let error = report.outcomes()[1].error().unwrap().to_string();
-    let serde_message = serde_json::from_str::<Order>(r#"{"sku": "B-2", "quantity": "two"}"#)
-        .unwrap_err()
-        .to_string();
-    assert!(error.contains(&serde_message), "{error}");
+    // Where and what, never the value (R14).
+    assert!(
+        error.ends_with("quantity: invalid type: string, expected u32 at line 1 column 32"),
+        "{error}"
+    );
+    assert!(!error.contains("two"), "{error}");
     assert!(error.contains('b'), "the message names the record: {error}");
 
     let response = processor.run(event, &TakeOrder).await.unwrap();

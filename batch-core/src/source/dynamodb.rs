@@ -107,6 +107,25 @@ mod tests {
     }
 
     #[test]
+    fn a_sequence_number_or_container_given_twice_is_no_id() {
+        let h = header(r#"{"dynamodb":{"SequenceNumber":"7","SequenceNumber":"8"}}"#);
+        assert!(h.id.is_none());
+        assert_eq!(
+            h.malformed.as_deref(),
+            Some("`dynamodb` has two `SequenceNumber` fields")
+        );
+        let h = header(r#"{"dynamodb":{"SequenceNumber":"7"},"dynamodb":{"SequenceNumber":"7"}}"#);
+        assert!(h.id.is_none());
+        let h = header(r#"{"dynamodb":{"SequenceNumber":"7","NewImage":{},"NewImage":{}}}"#);
+        assert_eq!(h.id.as_deref(), Some("7"));
+        assert!(h.payload.is_none());
+        assert_eq!(
+            h.malformed.as_deref(),
+            Some("`dynamodb` has two `NewImage` fields")
+        );
+    }
+
+    #[test]
     fn ordering_key_ignores_attribute_order() {
         let a = r#"{"B":{"S":"2"},"A":{"N":"1"}}"#;
         let b = r#"{ "A": {"N": "1"}, "B": {"S": "2"} }"#;

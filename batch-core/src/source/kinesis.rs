@@ -43,10 +43,9 @@ impl BatchSource for Kinesis {
     }
 
     fn ordering_key(raw: &str) -> Result<Option<Cow<'_, str>>, String> {
-        match scan::string(raw) {
-            Some(key) => Ok(Some(key)),
-            None => Err(format!("`kinesis.partitionKey` is not a string: {raw}")),
-        }
+        scan::string(raw)
+            .map(Some)
+            .map_err(|why| format!("`kinesis.partitionKey` {}", why.describe()))
     }
 
     fn response<'a>(failed: impl Iterator<Item = &'a str>) -> KinesisEventResponse {
@@ -96,6 +95,48 @@ mod tests {
         );
         let h = header(r#"{"eventSource":"aws:kinesis"}"#);
         assert!(h.id.is_none());
+    }
+
+    #[test]
+    fn duplicated_members_are_never_picked() {
+        let h = header(
+            r#"{"eventSource":"aws:kinesis","kinesis":{"sequenceNumber":"49","partitionKey":"k","data":"e30=","data":"e30="}}"#,
+        );
+        assert_eq!(h.id.as_deref(), Some("49"));
+        assert_eq!(
+            h.malformed.as_deref(),
+            Some("`kinesis` has two `data` fields")
+        );
+        let h = header(
+            r#"{"kinesis":{"sequenceNumber":"49","partitionKey":"k","sequenceNumber":"50"}}"#,
+        );
+        assert!(h.id.is_none());
+        assert_eq!(
+            h.malformed.as_deref(),
+            Some("`kinesis` has two `sequenceNumber` fields")
+        );
+        let h = header(r#"{"kinesis":{"sequenceNumber":"49"},"kinesis":{"sequenceNumber":"49"}}"#);
+        assert!(h.id.is_none());
+        assert_eq!(
+            h.malformed.as_deref(),
+            Some("the record has two `kinesis` fields")
+        );
+        let h = header(
+            r#"{"eventSource":"aws:kinesis","kinesis":{"sequenceNumber":"49"},"eventSource":"aws:kinesis"}"#,
+        );
+        assert_eq!(h.id.as_deref(), Some("49"));
+        assert_eq!(
+            h.malformed.as_deref(),
+            Some("the record has two `eventSource` fields")
+        );
+    }
+
+    #[test]
+    fn partition_keys_say_what_they_are_without_their_value() {
+        assert_eq!(
+            Kinesis::ordering_key("4111111111111111").unwrap_err(),
+            "`kinesis.partitionKey` is a number, not a string"
+        );
     }
 
     #[test]

@@ -110,9 +110,9 @@ impl<'e> RecordHeader<'e> {
     pub(crate) fn check_event_source(&mut self, raw: Option<&'e str>, expected: &str) {
         let Some(raw) = raw else { return };
         match scan::string(raw) {
-            Some(found) if found == expected => {}
-            Some(found) => self.foreign_source = Some(found.into_owned()),
-            None => self.note_malformed(format!("`eventSource` is not a string: {raw}")),
+            Ok(found) if found == expected => {}
+            Ok(found) => self.foreign_source = Some(source_name(&found).to_owned()),
+            Err(why) => self.note_malformed(format!("`eventSource` {}", why.describe())),
         }
     }
 
@@ -121,9 +121,23 @@ impl<'e> RecordHeader<'e> {
     pub(crate) fn read_id(&mut self, raw: Option<&'e str>, field: &str) {
         let Some(raw) = raw else { return };
         match scan::string(raw) {
-            Some(id) if !id.is_empty() => self.id = Some(id),
-            Some(_) => {}
-            None => self.note_malformed(format!("`{field}` is not a string: {raw}")),
+            Ok(id) if !id.is_empty() => self.id = Some(id),
+            Ok(_) => {}
+            Err(why) => self.note_malformed(format!("`{field}` {}", why.describe())),
+        }
+    }
+
+    /// Makes the record malformed when a member it reads appears twice: serde would reject it,
+    /// and picking one of the two would be a guess. A duplicated identifier was not picked, so
+    /// the record is also unidentifiable (R7).
+    pub(crate) fn note_duplicates<const N: usize>(
+        &mut self,
+        picked: &Picked<'e, N>,
+        names: [&str; N],
+        what: &str,
+    ) {
+        if let Some(i) = picked.twice.iter().position(|twice| *twice) {
+            self.note_malformed(format!("{what} has two `{}` fields", names[i]));
         }
     }
 
@@ -132,36 +146,71 @@ impl<'e> RecordHeader<'e> {
     }
 }
 
+/// The event sources a record may name, shown as they are; any other `eventSource` is payload
+/// and is not repeated in messages (R14).
+const KNOWN_SOURCES: [&str; 5] = [
+    "aws:sqs",
+    "aws:kinesis",
+    "aws:dynamodb",
+    "aws:kafka",
+    "SelfManagedKafka",
+];
+
+/// How a foreign `eventSource` is named in messages: a known source by its name, any other
+/// value as `another source`.
+fn source_name(found: &str) -> &'static str {
+    KNOWN_SOURCES
+        .iter()
+        .find(|known| **known == found)
+        .copied()
+        .unwrap_or("another source")
+}
+
 /// Reads a stream record's header: `eventSource` at its top level, and the named members of
 /// the nested object `container` (`kinesis`, `dynamodb`), `None` when the record cannot be read
-/// that far (the header then says why).
+/// that far (the header then says why). A member named twice is `None` and makes the record
+/// malformed.
 pub(crate) fn read_stream_header<'e, const N: usize>(
     rest: &'e str,
     expected_source: &str,
     container: &str,
     names: [&str; N],
 ) -> (RecordHeader<'e>, Option<[Option<&'e str>; N]>) {
-    let ([event_source, nested], len) =
-        match pick_prefix(rest, ["eventSource", container], "the record") {
-            (Ok(found), len) => (found, len),
-            (Err(reason), len) => return (RecordHeader::unreadable(reason, len), None),
-        };
+    let top = ["eventSource", container];
+    let (picked, len) = match pick_prefix(rest, top, "the record") {
+        (Ok(picked), len) => (picked, len),
+        (Err(reason), len) => return (RecordHeader::unreadable(reason, len), None),
+    };
     let mut header = RecordHeader {
         len,
         ..RecordHeader::default()
     };
+    header.note_duplicates(&picked, top, "the record");
+    let [event_source, nested] = picked.values;
     header.check_event_source(event_source, expected_source);
     let Some(nested) = nested else {
         header.note_malformed(format!("the record has no `{container}` field"));
         return (header, None);
     };
-    match pick(nested, names, &format!("`{container}`")) {
-        Ok(found) => (header, Some(found)),
+    match pick_all(nested, names, &format!("`{container}`")) {
+        Ok(picked) => {
+            header.note_duplicates(&picked, names, &format!("`{container}`"));
+            (header, Some(picked.values))
+        }
         Err(reason) => {
             header.note_malformed(reason);
             (header, None)
         }
     }
+}
+
+/// The named members of an object, as [`pick_prefix`] finds them.
+pub(crate) struct Picked<'e, const N: usize> {
+    /// The raw values in the order of the names; `None` for a member that is missing, `null`
+    /// or named twice.
+    pub(crate) values: [Option<&'e str>; N],
+    /// Which names the object has more than once.
+    pub(crate) twice: [bool; N],
 }
 
 /// Finds the named members of the object `raw` (a nested object of the record): their raw
@@ -172,23 +221,41 @@ pub(crate) fn pick<'e, const N: usize>(
     names: [&str; N],
     what: &str,
 ) -> Result<[Option<&'e str>; N], String> {
+    let picked = pick_all(raw, names, what)?;
+    match picked.twice.iter().position(|twice| *twice) {
+        Some(i) => Err(format!("{what} has two `{}` fields", names[i])),
+        None => Ok(picked.values),
+    }
+}
+
+/// [`pick_prefix`] for an object that is the whole of `raw`.
+fn pick_all<'e, const N: usize>(
+    raw: &'e str,
+    names: [&str; N],
+    what: &str,
+) -> Result<Picked<'e, N>, String> {
     pick_prefix(raw, names, what).0
 }
 
-/// [`pick`] for the object at the start of `rest`, which may go on after it: also returns the
-/// object's length (of the value, whatever it is, when it is not a readable object).
+/// Finds the named members of the object at the start of `rest`, which may go on after it,
+/// reading every member, so that a name given twice is found wherever the second one is.
+/// Also returns the object's length (of the value, whatever it is, when it is not a readable
+/// object). Fails when the value is not an object or not valid JSON.
 pub(crate) fn pick_prefix<'e, const N: usize>(
     rest: &'e str,
     names: [&str; N],
     what: &str,
-) -> (Result<[Option<&'e str>; N], String>, usize) {
+) -> (Result<Picked<'e, N>, String>, usize) {
     let value_len = || scan::value_len(rest).unwrap_or(rest.len());
     let kind = Kind::of(rest);
     if kind != Kind::Object {
         let reason = format!("{what} is {}, not an object", kind.describe());
         return (Err(reason), value_len());
     }
-    let mut found = [None; N];
+    let mut picked = Picked {
+        values: [None; N],
+        twice: [false; N],
+    };
     let mut seen = [false; N];
     let mut fields = scan::fields(rest);
     for field in fields.by_ref() {
@@ -197,18 +264,15 @@ pub(crate) fn pick_prefix<'e, const N: usize>(
         };
         if let Some(i) = names.iter().position(|name| scan::key_is(key, name)) {
             if std::mem::replace(&mut seen[i], true) {
-                return (
-                    Err(format!("{what} has two `{}` fields", names[i])),
-                    value_len(),
-                );
-            }
-            if Kind::of(value) != Kind::Null {
-                found[i] = Some(value);
+                picked.twice[i] = true;
+                picked.values[i] = None;
+            } else if Kind::of(value) != Kind::Null {
+                picked.values[i] = Some(value);
             }
         }
     }
     match fields.end() {
-        Some(len) => (Ok(found), len),
+        Some(len) => (Ok(picked), len),
         None => (Err(format!("{what} is not valid JSON")), value_len()),
     }
 }
@@ -226,8 +290,47 @@ mod tests {
         assert!(header.id.is_none());
         assert_eq!(
             header.malformed.as_deref(),
-            Some("`messageId` is not a string: 7")
+            Some("`messageId` is a number, not a string")
         );
+    }
+
+    #[test]
+    fn ids_with_a_lone_surrogate_are_not_identifiers_and_say_why() {
+        let mut header = RecordHeader::default();
+        header.read_id(Some(r#""m\ud800""#), "messageId");
+        assert!(header.id.is_none());
+        assert_eq!(
+            header.malformed.as_deref(),
+            Some(
+                r"`messageId` holds a lone surrogate escape (a \uD800-\uDFFF escape without its pair), which is not valid Unicode"
+            )
+        );
+    }
+
+    #[test]
+    fn only_known_sources_are_named() {
+        let mut header = RecordHeader::default();
+        header.check_event_source(Some(r#""aws:kinesis""#), "aws:sqs");
+        assert_eq!(header.foreign_source.as_deref(), Some("aws:kinesis"));
+        let mut header = RecordHeader::default();
+        header.check_event_source(Some(r#""SECRET-TOKEN-123""#), "aws:sqs");
+        assert_eq!(header.foreign_source.as_deref(), Some("another source"));
+        let mut header = RecordHeader::default();
+        header.check_event_source(Some(r#"{"SECRET-TOKEN-123": 1}"#), "aws:sqs");
+        assert!(header.foreign_source.is_none());
+        assert_eq!(
+            header.malformed.as_deref(),
+            Some("`eventSource` is an object, not a string")
+        );
+    }
+
+    #[test]
+    fn a_member_named_twice_is_never_picked() {
+        let (picked, len) = pick_prefix(r#"{"a": 1, "b": 2, "a": 3} tail"#, ["a", "b"], "it");
+        let picked = picked.unwrap();
+        assert_eq!(len, 24);
+        assert_eq!(picked.values, [None, Some("2")]);
+        assert_eq!(picked.twice, [true, false]);
     }
 
     #[test]

@@ -33,17 +33,18 @@ impl BatchSource for Sqs {
 
     fn read_header(rest: &str) -> RecordHeader<'_> {
         let fields = ["messageId", "eventSource", "attributes", "body"];
-        let ([message_id, event_source, attributes, body], len) =
-            match pick_prefix(rest, fields, "the record") {
-                (Ok(found), len) => (found, len),
-                (Err(reason), len) => return RecordHeader::unreadable(reason, len),
-            };
+        let (picked, len) = match pick_prefix(rest, fields, "the record") {
+            (Ok(picked), len) => (picked, len),
+            (Err(reason), len) => return RecordHeader::unreadable(reason, len),
+        };
+        let [message_id, event_source, attributes, body] = picked.values;
         let mut header = RecordHeader {
             ordering: attributes,
             payload: body,
             len,
             ..RecordHeader::default()
         };
+        header.note_duplicates(&picked, fields, "the record");
         header.read_id(message_id, Self::ID_FIELD);
         header.check_event_source(event_source, Self::EVENT_SOURCE);
         header
@@ -55,11 +56,9 @@ impl BatchSource for Sqs {
             return Ok(None);
         };
         match scan::string(group) {
-            Some(group) if group.is_empty() => Ok(None),
-            Some(group) => Ok(Some(group)),
-            None => Err(format!(
-                "`attributes.MessageGroupId` is not a string: {group}"
-            )),
+            Ok(group) if group.is_empty() => Ok(None),
+            Ok(group) => Ok(Some(group)),
+            Err(why) => Err(format!("`attributes.MessageGroupId` {}", why.describe())),
         }
     }
 
@@ -124,6 +123,51 @@ mod tests {
         assert_eq!(
             h.malformed.as_deref(),
             Some("the record is an array, not an object")
+        );
+    }
+
+    #[test]
+    fn a_key_given_twice_fails_the_record_and_keeps_its_id() {
+        let h = header(r#"{"messageId":"m1","body":"a","body":"b"}"#);
+        assert_eq!(h.id.as_deref(), Some("m1"));
+        assert!(h.payload.is_none());
+        assert_eq!(
+            h.malformed.as_deref(),
+            Some("the record has two `body` fields")
+        );
+        let h = header(r#"{"eventSource":"aws:sqs","messageId":"m1","eventSource":"aws:kinesis"}"#);
+        assert_eq!(h.id.as_deref(), Some("m1"));
+        assert!(h.foreign_source.is_none());
+        assert_eq!(
+            h.malformed.as_deref(),
+            Some("the record has two `eventSource` fields")
+        );
+    }
+
+    #[test]
+    fn an_id_given_twice_is_no_id() {
+        for text in [
+            r#"{"messageId":"m1","messageId":"m1"}"#,
+            r#"{"messageId":"m1","body":"{}","messageId":"m2"}"#,
+        ] {
+            let h = header(text);
+            assert!(h.id.is_none(), "{text}");
+            assert_eq!(
+                h.malformed.as_deref(),
+                Some("the record has two `messageId` fields")
+            );
+        }
+    }
+
+    #[test]
+    fn group_ids_say_what_they_are_without_their_value() {
+        assert_eq!(
+            group(r#"{"attributes":{"MessageGroupId":4111111111111111}}"#),
+            Err("`attributes.MessageGroupId` is a number, not a string".to_owned())
+        );
+        assert_eq!(
+            group(r#"{"attributes":{"MessageGroupId":"g\udc00"}}"#),
+            Err(r"`attributes.MessageGroupId` holds a lone surrogate escape (a \uD800-\uDFFF escape without its pair), which is not valid Unicode".to_owned())
         );
     }
 
