@@ -12,21 +12,18 @@
 //! | [`State<&S>`](State) | the handler's shared state |
 
 use std::any::Any;
-use std::borrow::Cow;
 use std::ops::{Deref, DerefMut};
 
 use aws_lambda_events::dynamodb::EventRecord;
 use aws_lambda_events::kinesis::KinesisEventRecord;
 use aws_lambda_events::sqs::SqsMessage;
-use base64::Engine;
-use base64::engine::general_purpose::STANDARD as BASE64;
 use lambda_runtime::Context;
 use serde::de::DeserializeOwned;
 
-use crate::error::{RecordError, RecordErrorKind};
+use crate::error::RecordError;
 use crate::record::RecordCx;
-use crate::scan::{self, Kind};
-use crate::source::{BatchSource, DynamoDb, Kinesis, Sqs};
+use crate::source::dynamodb::{image, missing_image};
+use crate::source::{BatchSource, DynamoDb, JsonPayload, Kinesis, Sqs};
 
 /// A value a handler parameter can receive from a record.
 ///
@@ -59,6 +56,30 @@ use crate::source::{BatchSource, DynamoDb, Kinesis, Sqs};
 pub trait FromRecord<'r, S: BatchSource>: Sized {
     /// Builds the value from the record, or fails the record.
     fn from_record(record: &'r RecordCx<'_, S>) -> Result<Self, RecordError>;
+}
+
+// Here rather than in record.rs, so that record.rs does not depend on the extractors.
+impl<S: BatchSource> RecordCx<'_, S> {
+    /// Runs an extractor on this record, as a handler parameter would.
+    ///
+    /// ```
+    /// use batch_core::{BatchProcessor, Json, RecordCx, RecordError, handler_fn};
+    /// use batch_core::source::Sqs;
+    /// use batch_core::testing::event_from_str;
+    ///
+    /// # tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(async {
+    /// let handler = handler_fn(|record: &RecordCx<'_, Sqs>| -> Result<u32, RecordError> {
+    ///     let Json(n) = record.extract::<Json<u32>>()?;
+    ///     Ok(n * 2)
+    /// });
+    /// let event = event_from_str(r#"{"Records": [{"messageId": "a", "body": "21"}]}"#);
+    /// let report = BatchProcessor::<Sqs>::new().process(&event.payload, &event.context, &handler).await.unwrap();
+    /// assert_eq!(report.outcomes()[0].value(), Some(&42));
+    /// # });
+    /// ```
+    pub fn extract<'r, X: FromRecord<'r, S>>(&'r self) -> Result<X, RecordError> {
+        X::from_record(self)
+    }
 }
 
 #[diagnostic::do_not_recommend]
@@ -216,61 +237,10 @@ wrapper! {
     State
 }
 
-/// A source whose records carry a JSON payload for [`Json<T>`]: SQS and Kinesis.
-#[doc(hidden)]
-pub trait JsonPayload: BatchSource {
-    /// The payload's bytes, ready to parse as JSON.
-    fn json_payload<'r>(record: &'r RecordCx<'_, Self>) -> Result<Cow<'r, [u8]>, RecordError>;
-}
-
-impl JsonPayload for Sqs {
-    fn json_payload<'r>(record: &'r RecordCx<'_, Self>) -> Result<Cow<'r, [u8]>, RecordError> {
-        let Some(body) = record.header().payload else {
-            return Err(RecordError::extract(format!(
-                "{record}: the message body is missing or null"
-            )));
-        };
-        match scan::string(body) {
-            Some(Cow::Borrowed(text)) => Ok(Cow::Borrowed(text.as_bytes())),
-            Some(Cow::Owned(text)) => Ok(Cow::Owned(text.into_bytes())),
-            None => Err(RecordError::new(
-                RecordErrorKind::Malformed,
-                format!(
-                    "{record}: the message body is {}, not a string",
-                    Kind::of(body).describe()
-                ),
-            )),
-        }
-    }
-}
-
-impl JsonPayload for Kinesis {
-    fn json_payload<'r>(record: &'r RecordCx<'_, Self>) -> Result<Cow<'r, [u8]>, RecordError> {
-        let Some(data) = record.header().payload else {
-            return Err(RecordError::extract(format!(
-                "{record}: `kinesis.data` is missing or null"
-            )));
-        };
-        let malformed = |reason: String| {
-            RecordError::new(
-                RecordErrorKind::Malformed,
-                format!("{record}: `kinesis.data` {reason}"),
-            )
-        };
-        let text = scan::string(data)
-            .ok_or_else(|| malformed(format!("is {}, not a string", Kind::of(data).describe())))?;
-        // The same decoder and alphabet aws_lambda_events uses for `KinesisRecord::data`.
-        BASE64
-            .decode(text.as_bytes())
-            .map(Cow::Owned)
-            .map_err(|e| malformed(format!("is not valid base64: {e}")))
-    }
-}
-
 #[diagnostic::do_not_recommend]
 impl<'r, S: JsonPayload, T: DeserializeOwned> FromRecord<'r, S> for Json<T> {
     fn from_record(record: &'r RecordCx<'_, S>) -> Result<Self, RecordError> {
-        let payload = S::json_payload(record)?;
+        let payload = S::json_payload(record.header(), record)?;
         serde_json::from_slice(&payload).map(Json).map_err(|e| {
             RecordError::extract(format!(
                 "{record}: the payload is not valid JSON for `{}`: {e}",
@@ -278,32 +248,6 @@ impl<'r, S: JsonPayload, T: DeserializeOwned> FromRecord<'r, S> for Json<T> {
             ))
         })
     }
-}
-
-/// Deserializes a DynamoDB image (DynamoDB JSON) into `T` as `serde_dynamo` does.
-fn image<T: DeserializeOwned>(
-    record: &RecordCx<'_, DynamoDb>,
-    raw: &str,
-    which: &str,
-) -> Result<T, RecordError> {
-    let item: serde_dynamo::Item = serde_json::from_str(raw).map_err(|e| {
-        RecordError::new(
-            RecordErrorKind::Malformed,
-            format!("{record}: `{which}` is not a DynamoDB item: {e}"),
-        )
-    })?;
-    serde_dynamo::from_item(item).map_err(|e| {
-        RecordError::extract(format!(
-            "{record}: `{which}` does not fit `{}`: {e}",
-            std::any::type_name::<T>()
-        ))
-    })
-}
-
-fn missing_image(record: &RecordCx<'_, DynamoDb>, which: &str) -> RecordError {
-    RecordError::extract(format!(
-        "{record} has no `{which}` (take `Option<{which}<T>>` to accept records without one)"
-    ))
 }
 
 #[diagnostic::do_not_recommend]

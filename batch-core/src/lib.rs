@@ -80,11 +80,10 @@ pub use extract::{FromRecord, Json, NewImage, OldImage, State};
 pub use handler::{FnHandler, IntoRecordResult, RecordHandler, handler_fn};
 pub use hooks::{NoHooks, RecordHooks};
 pub use outcome::{BatchReport, RecordOutcome};
-pub use processor::{
-    BatchProcessor, DeadlineExt, DefaultProcessor, FifoPolicy, Processor, StreamSource,
-};
+pub use processor::{BatchProcessor, DeadlineExt, DefaultProcessor, FifoPolicy, Processor};
 pub use record::RecordCx;
 pub use send::MaybeSend;
+pub use source::StreamSource;
 
 pub use aws_lambda_events::dynamodb;
 pub use aws_lambda_events::kinesis::{self, KinesisEventRecord};

@@ -13,6 +13,7 @@
 mod args;
 mod expand;
 mod signature;
+mod sources;
 
 use proc_macro::TokenStream;
 

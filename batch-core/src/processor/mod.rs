@@ -29,7 +29,7 @@ use crate::event::BatchEvent;
 use crate::handler::RecordHandler;
 use crate::hooks::{NoHooks, RecordHooks};
 use crate::outcome::BatchReport;
-use crate::source::{BatchSource, DynamoDb, Kinesis, Sqs};
+use crate::source::{BatchSource, Sqs, StreamSource};
 use run::Invocation;
 
 /// Options that shape how a batch is processed.
@@ -343,11 +343,6 @@ impl<S: BatchSource, P, K> BatchProcessor<S, P, K> {
         self.processor.response(report)
     }
 }
-
-/// Kinesis and DynamoDB Streams: sources whose records are checkpointed by sequence number.
-pub trait StreamSource: BatchSource {}
-impl StreamSource for Kinesis {}
-impl StreamSource for DynamoDb {}
 
 impl<S: StreamSource, P, K> BatchProcessor<S, P, K> {
     /// Streams: after the first failure (in input order) start no more records, and report

@@ -11,15 +11,19 @@
 //! | [`Kinesis`] | [`KinesisEventRecord`](crate::KinesisEventRecord) | `kinesis.sequenceNumber` | `kinesis.partitionKey` | [`KinesisEventResponse`](aws_lambda_events::streams::KinesisEventResponse) |
 //! | [`DynamoDb`] | [`dynamodb::EventRecord`](aws_lambda_events::dynamodb::EventRecord) | `dynamodb.SequenceNumber` | `dynamodb.Keys` | [`DynamoDbEventResponse`](aws_lambda_events::streams::DynamoDbEventResponse) |
 
-mod dynamodb;
+pub(crate) mod dynamodb;
 mod kinesis;
+mod records;
 mod sqs;
 
 use std::borrow::Cow;
+use std::fmt;
 
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
+use crate::error::{BatchError, RecordError};
+use crate::event::BatchEvent;
 use crate::scan::{self, Kind};
 
 pub use dynamodb::DynamoDb;
@@ -38,7 +42,17 @@ pub use sqs::Sqs;
 /// assert_eq!(Kinesis::ID_FIELD, "kinesis.sequenceNumber");
 /// assert_eq!(DynamoDb::NAME, "DynamoDB Streams");
 /// ```
-pub trait BatchSource: Sized + Send + Sync + 'static {
+///
+/// The trait is sealed: the sources are the ones this crate defines, so that adding a source
+/// or a method is not a breaking change.
+///
+/// ```compile_fail
+/// use batch_core::source::BatchSource;
+///
+/// struct MyQueue;
+/// impl BatchSource for MyQueue {} // error: `Sealed` is not implemented for `MyQueue`
+/// ```
+pub trait BatchSource: sealed::Sealed + Sized + Send + Sync + 'static {
     /// The `eventSource` its records carry, e.g. `aws:sqs`.
     const EVENT_SOURCE: &'static str;
     /// A human name for messages, e.g. `SQS`.
@@ -52,6 +66,17 @@ pub trait BatchSource: Sized + Send + Sync + 'static {
     type Record: DeserializeOwned + Send + Sync + 'static;
     /// The partial-failure response type from `aws_lambda_events`.
     type Response: Serialize + Send + 'static;
+
+    /// Calls `visit` on the text that starts each record of the event, in the order the event
+    /// lists them (`visit` reads the record and returns its length), after or while checking
+    /// the envelope (R8). The default is the `Records` array of SQS, Kinesis and DynamoDB.
+    #[doc(hidden)]
+    fn for_each_record<'e>(
+        event: &'e BatchEvent,
+        visit: impl FnMut(&'e str) -> Result<usize, BatchError>,
+    ) -> Result<(), BatchError> {
+        records::for_each_record(event, Self::EVENT_SOURCE, visit)
+    }
 
     /// Reads the header of the record that starts `rest` (the text may go on after the record)
     /// without building the full record; the header says how long the record is.
@@ -72,6 +97,30 @@ pub trait BatchSource: Sized + Send + Sync + 'static {
     /// Builds the response that reports these identifiers as failed, in this order.
     #[doc(hidden)]
     fn response<'a>(failed: impl Iterator<Item = &'a str>) -> Self::Response;
+}
+
+/// Kinesis and DynamoDB Streams: sources whose records are checkpointed by sequence number.
+pub trait StreamSource: BatchSource {}
+impl StreamSource for Kinesis {}
+impl StreamSource for DynamoDb {}
+
+/// A source whose records carry a JSON payload for [`Json<T>`](crate::Json): SQS and Kinesis.
+#[doc(hidden)]
+pub trait JsonPayload: BatchSource {
+    /// The payload's bytes, ready to parse as JSON; `record` names the record in messages.
+    fn json_payload<'e>(
+        header: &RecordHeader<'e>,
+        record: &dyn fmt::Display,
+    ) -> Result<Cow<'e, [u8]>, RecordError>;
+}
+
+/// Keeps [`BatchSource`] (and so [`StreamSource`] and [`JsonPayload`]) implemented by this
+/// crate's sources only.
+mod sealed {
+    pub trait Sealed {}
+    impl Sealed for super::Sqs {}
+    impl Sealed for super::Kinesis {}
+    impl Sealed for super::DynamoDb {}
 }
 
 /// What the processor keeps of a record for the whole batch: read straight from the record's

@@ -1,9 +1,11 @@
 //! Amazon SQS, standard and FIFO queues.
 
 use std::borrow::Cow;
+use std::fmt;
 
-use super::{BatchSource, RecordHeader, pick, pick_prefix};
-use crate::scan;
+use super::{BatchSource, JsonPayload, RecordHeader, pick, pick_prefix};
+use crate::error::{RecordError, RecordErrorKind};
+use crate::scan::{self, Kind};
 use aws_lambda_events::sqs::{BatchItemFailure, SqsBatchResponse, SqsMessage};
 
 /// Amazon SQS: standard queues, and FIFO queues with the processor's FIFO policies
@@ -73,6 +75,30 @@ impl BatchSource for Sqs {
             })
             .collect();
         response
+    }
+}
+
+impl JsonPayload for Sqs {
+    fn json_payload<'e>(
+        header: &RecordHeader<'e>,
+        record: &dyn fmt::Display,
+    ) -> Result<Cow<'e, [u8]>, RecordError> {
+        let Some(body) = header.payload else {
+            return Err(RecordError::extract(format!(
+                "{record}: the message body is missing or null"
+            )));
+        };
+        match scan::string(body) {
+            Some(Cow::Borrowed(text)) => Ok(Cow::Borrowed(text.as_bytes())),
+            Some(Cow::Owned(text)) => Ok(Cow::Owned(text.into_bytes())),
+            None => Err(RecordError::new(
+                RecordErrorKind::Malformed,
+                format!(
+                    "{record}: the message body is {}, not a string",
+                    Kind::of(body).describe()
+                ),
+            )),
+        }
     }
 }
 
