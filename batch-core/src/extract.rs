@@ -5,8 +5,9 @@
 //!
 //! | type | gives |
 //! |---|---|
-//! | `&SqsMessage`, `&KinesisEventRecord`, `&dynamodb::EventRecord` | the raw record |
-//! | [`Json<T>`] | SQS: the body parsed as JSON; Kinesis: the base64-decoded data parsed as JSON |
+//! | `&SqsMessage`, `&KinesisEventRecord`, `&dynamodb::EventRecord`, `&KafkaRecord` | the raw record |
+//! | [`Json<T>`] | SQS: the body parsed as JSON; Kinesis: the base64-decoded data parsed as JSON; Kafka: the base64-decoded `value` parsed as JSON |
+//! | `Option<Json<T>>` | Kafka: `None` for a tombstone (`value` null or missing) |
 //! | [`NewImage<T>`], [`OldImage<T>`] (and `Option<_>` of them) | DynamoDB: the item image deserialized as `serde_dynamo` does |
 //! | `&Context` | the Lambda context |
 //! | [`State<&S>`](State) | the handler's shared state |
@@ -15,6 +16,7 @@ use std::any::Any;
 use std::ops::{Deref, DerefMut};
 
 use aws_lambda_events::dynamodb::EventRecord;
+use aws_lambda_events::kafka::KafkaRecord;
 use aws_lambda_events::kinesis::KinesisEventRecord;
 use aws_lambda_events::sqs::SqsMessage;
 use lambda_runtime::Context;
@@ -23,7 +25,7 @@ use serde::de::DeserializeOwned;
 use crate::error::RecordError;
 use crate::record::RecordCx;
 use crate::source::dynamodb::{image, missing_image};
-use crate::source::{BatchSource, DynamoDb, JsonPayload, Kinesis, Sqs};
+use crate::source::{BatchSource, DynamoDb, JsonPayload, Kafka, Kinesis, Sqs, TombstonePayload};
 
 /// A value a handler parameter can receive from a record.
 ///
@@ -51,7 +53,7 @@ use crate::source::{BatchSource, DynamoDb, JsonPayload, Kinesis, Sqs};
 #[diagnostic::on_unimplemented(
     message = "`{Self}` is not an extractor for {S} records",
     label = "this parameter type cannot be taken from a record",
-    note = "a batch handler's parameters are extractors: the raw record by reference (`&SqsMessage`, `&KinesisEventRecord`, `&dynamodb::EventRecord`), `Json<T>` (SQS and Kinesis), `NewImage<T>` / `OldImage<T>` (DynamoDB), `&Context`, `State<&T>`, or a type of yours that implements `batch_core::FromRecord`"
+    note = "a batch handler's parameters are extractors: the raw record by reference (`&SqsMessage`, `&KinesisEventRecord`, `&dynamodb::EventRecord`, `&KafkaRecord`), `Json<T>` (SQS, Kinesis and Kafka), `Option<Json<T>>` (Kafka), `NewImage<T>` / `OldImage<T>` (DynamoDB), `&Context`, `State<&T>`, or a type of yours that implements `batch_core::FromRecord`"
 )]
 pub trait FromRecord<'r, S: BatchSource>: Sized {
     /// Builds the value from the record, or fails the record.
@@ -104,6 +106,13 @@ impl<'r> FromRecord<'r, DynamoDb> for &'r EventRecord {
 }
 
 #[diagnostic::do_not_recommend]
+impl<'r> FromRecord<'r, Kafka> for &'r KafkaRecord {
+    fn from_record(record: &'r RecordCx<'_, Kafka>) -> Result<Self, RecordError> {
+        record.record()
+    }
+}
+
+#[diagnostic::do_not_recommend]
 impl<'r, S: BatchSource> FromRecord<'r, S> for &'r Context {
     fn from_record(record: &'r RecordCx<'_, S>) -> Result<Self, RecordError> {
         Ok(record.context())
@@ -139,11 +148,13 @@ macro_rules! wrapper {
 }
 
 wrapper! {
-    /// The record's payload parsed as JSON into `T`: the SQS `body`, or the base64-decoded
-    /// Kinesis `data`.
+    /// The record's payload parsed as JSON into `T`: the SQS `body`, the base64-decoded
+    /// Kinesis `data`, or the base64-decoded Kafka `value`.
     ///
     /// Fails the record when the payload is missing, `null`, not a string (SQS `body`), not
-    /// valid base64 (Kinesis `data`), or not valid JSON for `T` (with serde's message).
+    /// valid base64 (Kinesis `data`, Kafka `value`), or not valid JSON for `T` (with serde's
+    /// message). A Kafka handler takes `Option<Json<T>>` to accept tombstones (a `null` or
+    /// missing `value`) as `None`.
     ///
     /// ```
     /// use batch_core::{BatchProcessor, Json, RecordCx, RecordError, handler_fn};
@@ -247,6 +258,38 @@ impl<'r, S: JsonPayload, T: DeserializeOwned> FromRecord<'r, S> for Json<T> {
                 std::any::type_name::<T>()
             ))
         })
+    }
+}
+
+/// `None` for a record without a payload (a Kafka tombstone), else as [`Json<T>`].
+///
+/// ```
+/// use batch_core::{BatchProcessor, Json, RecordCx, RecordError, handler_fn};
+/// use batch_core::source::Kafka;
+/// use batch_core::testing::event_from_str;
+///
+/// # tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(async {
+/// let handler = handler_fn(|record: &RecordCx<'_, Kafka>| -> Result<Option<u32>, RecordError> {
+///     let value = record.extract::<Option<Json<u32>>>()?;
+///     Ok(value.map(Json::into_inner))
+/// });
+/// let event = event_from_str(r#"{"eventSource": "aws:kafka", "records": {"t-0": [
+///     {"topic": "t", "partition": 0, "offset": 1, "value": "Nw=="},
+///     {"topic": "t", "partition": 0, "offset": 2, "value": null}
+/// ]}}"#);
+/// let report = BatchProcessor::<Kafka>::new()
+///     .process(&event.payload, &event.context, &handler).await.unwrap();
+/// assert_eq!(report.outcomes()[0].value(), Some(&Some(7)));
+/// assert_eq!(report.outcomes()[1].value(), Some(&None));
+/// # });
+/// ```
+#[diagnostic::do_not_recommend]
+impl<'r, S: TombstonePayload, T: DeserializeOwned> FromRecord<'r, S> for Option<Json<T>> {
+    fn from_record(record: &'r RecordCx<'_, S>) -> Result<Self, RecordError> {
+        match record.header().payload {
+            None => Ok(None),
+            Some(_) => Json::from_record(record).map(Some),
+        }
     }
 }
 

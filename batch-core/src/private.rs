@@ -27,7 +27,7 @@ pub use crate::handler::{IntoRecordResult, RecordHandler};
 pub use crate::processor::BatchProcessor;
 pub use crate::record::RecordCx;
 pub use crate::runtime::{start, start_with_init};
-pub use crate::source::{BatchSource, DynamoDb, Kinesis, Sqs};
+pub use crate::source::{BatchSource, DynamoDb, Kafka, Kinesis, Sqs};
 
 /// The handler's state (`state = init`), built once per process.
 ///

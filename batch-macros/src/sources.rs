@@ -26,6 +26,7 @@ pub(crate) const SOURCES: &[Source] = &[
     Source { name: "sqs_fifo", ty: "Sqs", title: "SQS FIFO", fifo: true, no_stop_on_first_failure: Some("an SQS FIFO batch already stops at the first failure unless `skip_group_on_error` is set"), no_skip_group: None },
     Source { name: "kinesis", ty: "Kinesis", title: "Kinesis", fifo: false, no_stop_on_first_failure: None, no_skip_group: Some("Kinesis records have no message groups (to stop at the first failure, use `stop_on_first_failure`)") },
     Source { name: "dynamodb", ty: "DynamoDb", title: "DynamoDB Streams", fifo: false, no_stop_on_first_failure: None, no_skip_group: Some("DynamoDB Streams records have no message groups (to stop at the first failure, use `stop_on_first_failure`)") },
+    Source { name: "kafka", ty: "Kafka", title: "Kafka", fifo: false, no_stop_on_first_failure: None, no_skip_group: Some("Kafka records have no message groups (to stop a partition at its first failure, use `stop_on_first_failure`)") },
 ];
 
 /// Source names people reach for, and the source each means.
@@ -37,6 +38,10 @@ pub(crate) const SOURCE_ALIASES: &[(&str, &str)] = &[
     ("dynamodb_streams", "dynamodb"),
     ("dynamo", "dynamodb"),
     ("ddb", "dynamodb"),
+    ("msk", "kafka"),
+    ("aws:kafka", "kafka"),
+    ("self_managed_kafka", "kafka"),
+    ("selfmanagedkafka", "kafka"),
 ];
 
 /// The source named `name`.
@@ -75,10 +80,13 @@ mod tests {
 
     #[test]
     fn lists_read_as_prose() {
-        assert_eq!(list(), r#""sqs", "sqs_fifo", "kinesis" or "dynamodb""#);
+        assert_eq!(
+            list(),
+            r#""sqs", "sqs_fifo", "kinesis", "dynamodb" or "kafka""#
+        );
         assert_eq!(
             stopping(),
-            r#"`source = "kinesis"` and `source = "dynamodb"`"#
+            r#"`source = "kinesis"`, `source = "dynamodb"` and `source = "kafka"`"#
         );
     }
 

@@ -351,6 +351,9 @@ impl<S: StreamSource, P, K> BatchProcessor<S, P, K> {
     /// so running later records would only duplicate their side effects. With
     /// [`concurrency`](Self::concurrency) the response is the same as sequential processing.
     ///
+    /// Kafka: the same per partition (R16): after a failure no later record of that
+    /// topic-partition starts and all of them are reported; other partitions go on.
+    ///
     /// ```
     /// use batch_core::{BatchProcessor, RecordCx, handler_fn};
     /// use batch_core::source::Kinesis;

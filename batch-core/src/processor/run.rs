@@ -104,7 +104,9 @@ impl<P, K, H> Invocation<'_, P, K, H> {
     ) -> Result<Vec<Slot<'e>>, BatchError> {
         let fifo = self.options.fifo != FifoPolicy::None;
         // Keys order records only when several run at once; one at a time, they are checked.
-        let build_keys = fifo || self.options.effective_concurrency() > 1;
+        // Stopping a Kafka partition (R16) needs every record's partition.
+        let stop_per_key = self.options.stop_on_first_failure && S::STOP_PER_ORDERING_KEY;
+        let build_keys = fifo || stop_per_key || self.options.effective_concurrency() > 1;
         let mut slots = Vec::new();
         S::for_each_record(event, |rest| {
             let mut header = S::read_header(rest);
@@ -153,6 +155,7 @@ impl<P, K, H> Invocation<'_, P, K, H> {
             rules: StartRules::new(
                 FifoState::new(self.options.fifo),
                 self.options.stop_on_first_failure,
+                S::STOP_PER_ORDERING_KEY,
                 DeadlineGuard::new(self.context, self.options.deadline_margin),
             ),
             results: std::iter::repeat_with(|| None).take(slots.len()).collect(),
@@ -160,7 +163,10 @@ impl<P, K, H> Invocation<'_, P, K, H> {
         // R15 under concurrency: a record that succeeds may still be reported, when a record
         // before it fails later. Its hook waits for the end of the batch, so that each record
         // reaches exactly one hook, the one that agrees with the report.
-        let defer_success = self.options.stop_on_first_failure && concurrency > 1;
+        // (Not under R16: a partition's records run one after another, so a failure never
+        // comes after a later record of its partition ran.)
+        let defer_success =
+            self.options.stop_on_first_failure && !S::STOP_PER_ORDERING_KEY && concurrency > 1;
         let mut in_flight = FuturesUnordered::new();
         loop {
             while in_flight.len() < concurrency {

@@ -10,8 +10,10 @@
 //! | [`Sqs`] | [`SqsMessage`](crate::SqsMessage) | `messageId` | `attributes.MessageGroupId` (FIFO) | [`SqsBatchResponse`](aws_lambda_events::sqs::SqsBatchResponse) |
 //! | [`Kinesis`] | [`KinesisEventRecord`](crate::KinesisEventRecord) | `kinesis.sequenceNumber` | `kinesis.partitionKey` | [`KinesisEventResponse`](aws_lambda_events::streams::KinesisEventResponse) |
 //! | [`DynamoDb`] | [`dynamodb::EventRecord`](aws_lambda_events::dynamodb::EventRecord) | `dynamodb.SequenceNumber` | `dynamodb.Keys` | [`DynamoDbEventResponse`](aws_lambda_events::streams::DynamoDbEventResponse) |
+//! | [`Kafka`] | [`KafkaRecord`](crate::KafkaRecord) | `topic`, `partition`, `offset` | topic-partition | [`KafkaEventResponse`] |
 
 pub(crate) mod dynamodb;
+mod kafka;
 mod kinesis;
 mod records;
 mod sqs;
@@ -27,10 +29,12 @@ use crate::event::BatchEvent;
 use crate::scan::{self, Kind};
 
 pub use dynamodb::DynamoDb;
+pub use kafka::{Kafka, KafkaBatchItemFailure, KafkaEventResponse, KafkaItemIdentifier};
 pub use kinesis::Kinesis;
 pub use sqs::Sqs;
 
-/// An event source: SQS (standard and FIFO), Kinesis Data Streams or DynamoDB Streams.
+/// An event source: SQS (standard and FIFO), Kinesis Data Streams, DynamoDB Streams or Kafka
+/// (Amazon MSK and self-managed).
 ///
 /// The processor, the extractors and the response are generic over the source, so an extractor
 /// of another source (`NewImage<T>` in an SQS handler) is a compile error.
@@ -53,15 +57,20 @@ pub use sqs::Sqs;
 /// impl BatchSource for MyQueue {} // error: `Sealed` is not implemented for `MyQueue`
 /// ```
 pub trait BatchSource: sealed::Sealed + Sized + Send + Sync + 'static {
-    /// The `eventSource` its records carry, e.g. `aws:sqs`.
+    /// The `eventSource` its records carry, e.g. `aws:sqs`, as messages name it (Kafka, whose
+    /// events carry one of two: `aws:kafka or SelfManagedKafka`).
     const EVENT_SOURCE: &'static str;
     /// A human name for messages, e.g. `SQS`.
     const NAME: &'static str;
     /// Where a record's identifier is, for messages, e.g. `messageId`.
     const ID_FIELD: &'static str;
-    /// Whether every record has an ordering key (Kinesis, DynamoDB); SQS records have one only
-    /// in a FIFO batch.
+    /// Whether every record has an ordering key (Kinesis, DynamoDB, Kafka); SQS records have
+    /// one only in a FIFO batch.
     const ORDERED: bool;
+    /// Whether `stop_on_first_failure` stops only the ordering key of the failed record (Kafka:
+    /// its partition, R16) rather than the whole batch (R15).
+    #[doc(hidden)]
+    const STOP_PER_ORDERING_KEY: bool = false;
     /// The full record type from `aws_lambda_events`, built only for handlers that ask for it.
     type Record: DeserializeOwned + Send + Sync + 'static;
     /// The partial-failure response type from `aws_lambda_events`.
@@ -99,7 +108,9 @@ pub trait BatchSource: sealed::Sealed + Sized + Send + Sync + 'static {
     fn response<'a>(failed: impl Iterator<Item = &'a str>) -> Self::Response;
 }
 
-/// Kinesis and DynamoDB Streams: sources whose records are checkpointed by sequence number.
+/// Kinesis, DynamoDB Streams and Kafka: sources whose records are checkpointed in order (by
+/// sequence number, or by offset in each Kafka partition), so that
+/// [`stop_on_first_failure`](crate::BatchProcessor::stop_on_first_failure) applies (R15, R16).
 pub trait StreamSource: BatchSource {}
 impl StreamSource for Kinesis {}
 impl StreamSource for DynamoDb {}
@@ -114,6 +125,11 @@ pub trait JsonPayload: BatchSource {
     ) -> Result<Cow<'e, [u8]>, RecordError>;
 }
 
+/// A source whose records may have no payload, which `Option<Json<T>>` accepts: Kafka
+/// tombstones.
+#[doc(hidden)]
+pub trait TombstonePayload: JsonPayload {}
+
 /// Keeps [`BatchSource`] (and so [`StreamSource`] and [`JsonPayload`]) implemented by this
 /// crate's sources only.
 mod sealed {
@@ -121,6 +137,7 @@ mod sealed {
     impl Sealed for super::Sqs {}
     impl Sealed for super::Kinesis {}
     impl Sealed for super::DynamoDb {}
+    impl Sealed for super::Kafka {}
 }
 
 /// What the processor keeps of a record for the whole batch: read straight from the record's
