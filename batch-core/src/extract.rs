@@ -5,29 +5,28 @@
 //!
 //! | type | gives |
 //! |---|---|
-//! | `&SqsMessage`, `&KinesisEventRecord`, `&dynamodb::EventRecord` | the raw record |
-//! | [`Json<T>`] | SQS: the body parsed as JSON; Kinesis: the base64-decoded data parsed as JSON |
+//! | `&SqsMessage`, `&KinesisEventRecord`, `&dynamodb::EventRecord`, `&KafkaRecord` | the raw record |
+//! | [`Json<T>`] | SQS: the body parsed as JSON; Kinesis: the base64-decoded data parsed as JSON; Kafka: the base64-decoded `value` parsed as JSON |
+//! | `Option<Json<T>>` | Kafka: `None` for a tombstone (`value` null or missing) |
 //! | [`NewImage<T>`], [`OldImage<T>`] (and `Option<_>` of them) | DynamoDB: the item image deserialized as `serde_dynamo` does |
 //! | `&Context` | the Lambda context |
 //! | [`State<&S>`](State) | the handler's shared state |
 
 use std::any::Any;
-use std::borrow::Cow;
 use std::ops::{Deref, DerefMut};
 
 use aws_lambda_events::dynamodb::EventRecord;
+use aws_lambda_events::kafka::KafkaRecord;
 use aws_lambda_events::kinesis::KinesisEventRecord;
 use aws_lambda_events::sqs::SqsMessage;
-use base64::Engine;
-use base64::engine::general_purpose::STANDARD as BASE64;
 use lambda_runtime::Context;
 use serde::de::DeserializeOwned;
 
-use crate::error::{RecordError, RecordErrorKind};
+use crate::error::RecordError;
 use crate::record::RecordCx;
 use crate::redact;
-use crate::scan;
-use crate::source::{BatchSource, DynamoDb, Kinesis, Sqs};
+use crate::source::dynamodb::{image, missing_image};
+use crate::source::{BatchSource, DynamoDb, JsonPayload, Kafka, Kinesis, Sqs, TombstonePayload};
 
 /// A value a handler parameter can receive from a record.
 ///
@@ -55,11 +54,35 @@ use crate::source::{BatchSource, DynamoDb, Kinesis, Sqs};
 #[diagnostic::on_unimplemented(
     message = "`{Self}` is not an extractor for {S} records",
     label = "this parameter type cannot be taken from a record",
-    note = "a batch handler's parameters are extractors: the raw record by reference (`&SqsMessage`, `&KinesisEventRecord`, `&dynamodb::EventRecord`), `Json<T>` (SQS and Kinesis), `NewImage<T>` / `OldImage<T>` (DynamoDB), `&Context`, `State<&T>`, or a type of yours that implements `batch_core::FromRecord`"
+    note = "a batch handler's parameters are extractors: the raw record by reference (`&SqsMessage`, `&KinesisEventRecord`, `&dynamodb::EventRecord`, `&KafkaRecord`), `Json<T>` (SQS, Kinesis and Kafka), `Option<Json<T>>` (Kafka), `NewImage<T>` / `OldImage<T>` (DynamoDB), `&Context`, `State<&T>`, or a type of yours that implements `batch_core::FromRecord`"
 )]
 pub trait FromRecord<'r, S: BatchSource>: Sized {
     /// Builds the value from the record, or fails the record.
     fn from_record(record: &'r RecordCx<'_, S>) -> Result<Self, RecordError>;
+}
+
+// Here rather than in record.rs, so that record.rs does not depend on the extractors.
+impl<S: BatchSource> RecordCx<'_, S> {
+    /// Runs an extractor on this record, as a handler parameter would.
+    ///
+    /// ```
+    /// use batch_core::{BatchProcessor, Json, RecordCx, RecordError, handler_fn};
+    /// use batch_core::source::Sqs;
+    /// use batch_core::testing::event_from_str;
+    ///
+    /// # tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(async {
+    /// let handler = handler_fn(|record: &RecordCx<'_, Sqs>| -> Result<u32, RecordError> {
+    ///     let Json(n) = record.extract::<Json<u32>>()?;
+    ///     Ok(n * 2)
+    /// });
+    /// let event = event_from_str(r#"{"Records": [{"messageId": "a", "body": "21"}]}"#);
+    /// let report = BatchProcessor::<Sqs>::new().process(&event.payload, &event.context, &handler).await.unwrap();
+    /// assert_eq!(report.outcomes()[0].value(), Some(&42));
+    /// # });
+    /// ```
+    pub fn extract<'r, X: FromRecord<'r, S>>(&'r self) -> Result<X, RecordError> {
+        X::from_record(self)
+    }
 }
 
 #[diagnostic::do_not_recommend]
@@ -79,6 +102,13 @@ impl<'r> FromRecord<'r, Kinesis> for &'r KinesisEventRecord {
 #[diagnostic::do_not_recommend]
 impl<'r> FromRecord<'r, DynamoDb> for &'r EventRecord {
     fn from_record(record: &'r RecordCx<'_, DynamoDb>) -> Result<Self, RecordError> {
+        record.record()
+    }
+}
+
+#[diagnostic::do_not_recommend]
+impl<'r> FromRecord<'r, Kafka> for &'r KafkaRecord {
+    fn from_record(record: &'r RecordCx<'_, Kafka>) -> Result<Self, RecordError> {
         record.record()
     }
 }
@@ -119,13 +149,14 @@ macro_rules! wrapper {
 }
 
 wrapper! {
-    /// The record's payload parsed as JSON into `T`: the SQS `body`, or the base64-decoded
-    /// Kinesis `data`.
+    /// The record's payload parsed as JSON into `T`: the SQS `body`, the base64-decoded
+    /// Kinesis `data`, or the base64-decoded Kafka `value`.
     ///
     /// Fails the record when the payload is missing, `null`, not a string (SQS `body`), not
-    /// valid base64 (Kinesis `data`), or not valid JSON for `T`. The message names the field path
-    /// and the expected type, never a value from the payload (R14); serde's own message is kept
-    /// in [`RecordError::payload_detail`].
+    /// valid base64 (Kinesis `data`, Kafka `value`), or not valid JSON for `T`. The message names
+    /// the field path and the expected type, never a value from the payload (R14); serde's own
+    /// message is kept in [`RecordError::payload_detail`]. A Kafka handler takes
+    /// `Option<Json<T>>` to accept tombstones (a `null` or missing `value`) as `None`.
     ///
     /// ```
     /// use batch_core::{BatchProcessor, Json, RecordCx, RecordError, handler_fn};
@@ -219,75 +250,10 @@ wrapper! {
     State
 }
 
-/// A source whose records carry a JSON payload for [`Json<T>`]: SQS and Kinesis.
-#[doc(hidden)]
-pub trait JsonPayload: BatchSource {
-    /// The payload's bytes, ready to parse as JSON.
-    fn json_payload<'r>(record: &'r RecordCx<'_, Self>) -> Result<Cow<'r, [u8]>, RecordError>;
-}
-
-impl JsonPayload for Sqs {
-    fn json_payload<'r>(record: &'r RecordCx<'_, Self>) -> Result<Cow<'r, [u8]>, RecordError> {
-        let Some(body) = record.header().payload else {
-            return Err(RecordError::extract(format!(
-                "{record}: the message body is missing or null"
-            )));
-        };
-        match scan::string(body) {
-            Ok(Cow::Borrowed(text)) => Ok(Cow::Borrowed(text.as_bytes())),
-            Ok(Cow::Owned(text)) => Ok(Cow::Owned(text.into_bytes())),
-            Err(why) => Err(RecordError::new(
-                RecordErrorKind::Malformed,
-                format!("{record}: the message body {}", why.describe()),
-            )),
-        }
-    }
-}
-
-impl JsonPayload for Kinesis {
-    fn json_payload<'r>(record: &'r RecordCx<'_, Self>) -> Result<Cow<'r, [u8]>, RecordError> {
-        let Some(data) = record.header().payload else {
-            return Err(RecordError::extract(format!(
-                "{record}: `kinesis.data` is missing or null"
-            )));
-        };
-        let malformed = |reason: String| {
-            RecordError::new(
-                RecordErrorKind::Malformed,
-                format!("{record}: `kinesis.data` {reason}"),
-            )
-        };
-        let text = scan::string(data).map_err(|why| malformed(why.describe()))?;
-        // The same decoder and alphabet aws_lambda_events uses for `KinesisRecord::data`.
-        BASE64
-            .decode(text.as_bytes())
-            .map(Cow::Owned)
-            .map_err(|e| malformed(base64_problem(&e)))
-    }
-}
-
-/// Why data is not base64, by position, without the offending byte (which is payload, R14).
-fn base64_problem(error: &base64::DecodeError) -> String {
-    match error {
-        base64::DecodeError::InvalidByte(offset, _) => {
-            format!("is not valid base64: a byte at offset {offset} is not in its alphabet")
-        }
-        base64::DecodeError::InvalidLength(_) => {
-            "is not valid base64: its length is not one base64 allows".to_owned()
-        }
-        base64::DecodeError::InvalidLastSymbol(offset, _) => {
-            format!("is not valid base64: the last symbol, at offset {offset}, has bits left over")
-        }
-        base64::DecodeError::InvalidPadding => {
-            "is not valid base64: its padding is wrong".to_owned()
-        }
-    }
-}
-
 #[diagnostic::do_not_recommend]
 impl<'r, S: JsonPayload, T: DeserializeOwned> FromRecord<'r, S> for Json<T> {
     fn from_record(record: &'r RecordCx<'_, S>) -> Result<Self, RecordError> {
-        let payload = S::json_payload(record)?;
+        let payload = S::json_payload(record.header(), record)?;
         serde_json::from_slice(&payload).map(Json).map_err(|e| {
             // Parsed again, only now that it failed, to say where without quoting values (R14).
             RecordError::extract(format!(
@@ -300,40 +266,36 @@ impl<'r, S: JsonPayload, T: DeserializeOwned> FromRecord<'r, S> for Json<T> {
     }
 }
 
-/// Deserializes a DynamoDB image (DynamoDB JSON) into `T` as `serde_dynamo` does.
-fn image<T: DeserializeOwned>(
-    record: &RecordCx<'_, DynamoDb>,
-    raw: &str,
-    which: &str,
-) -> Result<T, RecordError> {
-    let item: serde_dynamo::Item = serde_json::from_str(raw).map_err(|e| {
-        RecordError::new(
-            RecordErrorKind::Malformed,
-            format!(
-                "{record}: `{which}` is not a DynamoDB item: {}",
-                redact::json_error::<serde_dynamo::Item>(raw.as_bytes())
-            ),
-        )
-        .with_payload_detail(e.to_string())
-    })?;
-    serde_dynamo::from_item(item).map_err(|e| {
-        // The item was consumed: read it again, only now that it failed (R14).
-        let cause = match serde_json::from_str(raw) {
-            Ok(item) => redact::dynamodb_error::<T>(item),
-            Err(_) => "the item could not be read a second time".to_owned(),
-        };
-        RecordError::extract(format!(
-            "{record}: `{which}` does not fit `{}`: {cause}",
-            std::any::type_name::<T>()
-        ))
-        .with_payload_detail(e.to_string())
-    })
-}
-
-fn missing_image(record: &RecordCx<'_, DynamoDb>, which: &str) -> RecordError {
-    RecordError::extract(format!(
-        "{record} has no `{which}` (take `Option<{which}<T>>` to accept records without one)"
-    ))
+/// `None` for a record without a payload (a Kafka tombstone), else as [`Json<T>`].
+///
+/// ```
+/// use batch_core::{BatchProcessor, Json, RecordCx, RecordError, handler_fn};
+/// use batch_core::source::Kafka;
+/// use batch_core::testing::event_from_str;
+///
+/// # tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(async {
+/// let handler = handler_fn(|record: &RecordCx<'_, Kafka>| -> Result<Option<u32>, RecordError> {
+///     let value = record.extract::<Option<Json<u32>>>()?;
+///     Ok(value.map(Json::into_inner))
+/// });
+/// let event = event_from_str(r#"{"eventSource": "aws:kafka", "records": {"t-0": [
+///     {"topic": "t", "partition": 0, "offset": 1, "value": "Nw=="},
+///     {"topic": "t", "partition": 0, "offset": 2, "value": null}
+/// ]}}"#);
+/// let report = BatchProcessor::<Kafka>::new()
+///     .process(&event.payload, &event.context, &handler).await.unwrap();
+/// assert_eq!(report.outcomes()[0].value(), Some(&Some(7)));
+/// assert_eq!(report.outcomes()[1].value(), Some(&None));
+/// # });
+/// ```
+#[diagnostic::do_not_recommend]
+impl<'r, S: TombstonePayload, T: DeserializeOwned> FromRecord<'r, S> for Option<Json<T>> {
+    fn from_record(record: &'r RecordCx<'_, S>) -> Result<Self, RecordError> {
+        match record.header().payload {
+            None => Ok(None),
+            Some(_) => Json::from_record(record).map(Some),
+        }
+    }
 }
 
 #[diagnostic::do_not_recommend]

@@ -1,5 +1,5 @@
 //! Partial-failure batch processing for AWS Lambda: SQS (standard and FIFO), Kinesis Data
-//! Streams and DynamoDB Streams.
+//! Streams, DynamoDB Streams and Kafka (Amazon MSK and self-managed).
 //!
 //! You write one function that handles one record; `lambda-batch` runs it over every record of a
 //! batch and reports exactly the records that failed (`ReportBatchItemFailures`), so only those
@@ -45,7 +45,7 @@
 //!
 //! # Parts
 //! - [`source`]: what each source's events look like ([`Sqs`](source::Sqs),
-//!   [`Kinesis`](source::Kinesis), [`DynamoDb`](source::DynamoDb)).
+//!   [`Kinesis`](source::Kinesis), [`DynamoDb`](source::DynamoDb), [`Kafka`](source::Kafka)).
 //! - [`extract`]: the handler's parameters ([`Json`], [`NewImage`], [`OldImage`], [`State`],
 //!   the raw record, [`Context`]) and the [`FromRecord`] trait for your own.
 //! - [`processor`]: [`BatchProcessor`], FIFO rules, custom [`Processor`]s (R13).
@@ -81,13 +81,13 @@ pub use extract::{FromRecord, Json, NewImage, OldImage, State};
 pub use handler::{FnHandler, IntoRecordResult, RecordHandler, handler_fn};
 pub use hooks::{NoHooks, RecordHooks};
 pub use outcome::{BatchReport, RecordOutcome};
-pub use processor::{
-    BatchProcessor, DeadlineExt, DefaultProcessor, FifoPolicy, Processor, StreamSource,
-};
+pub use processor::{BatchProcessor, DeadlineExt, DefaultProcessor, FifoPolicy, Processor};
 pub use record::RecordCx;
 pub use send::MaybeSend;
+pub use source::{KafkaBatchItemFailure, KafkaEventResponse, KafkaItemIdentifier, StreamSource};
 
 pub use aws_lambda_events::dynamodb;
+pub use aws_lambda_events::kafka::KafkaRecord;
 pub use aws_lambda_events::kinesis::{self, KinesisEventRecord};
 pub use aws_lambda_events::sqs::{self, SqsMessage};
 pub use lambda_runtime::{Context, LambdaEvent};
@@ -107,6 +107,6 @@ pub mod __private;
 pub mod prelude {
     pub use crate::batch_handler;
     pub use crate::{BatchError, BoxError, Context, Json, LambdaEvent, NewImage, OldImage};
-    pub use crate::{KinesisEventRecord, RecordError, SqsMessage, State};
+    pub use crate::{KafkaRecord, KinesisEventRecord, RecordError, SqsMessage, State};
     pub use aws_lambda_events::{dynamodb, kinesis, sqs};
 }

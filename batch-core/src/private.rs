@@ -13,14 +13,11 @@ use serde::de::DeserializeOwned;
 use crate::error::BoxError;
 use crate::hooks::RecordHooks;
 use crate::processor::Processor;
-use crate::source::BatchSource;
 
 pub use core::result::Result;
 pub use std::process::ExitCode;
 pub use std::time::Duration;
 
-pub use aws_lambda_events::sqs::SqsBatchResponse;
-pub use aws_lambda_events::streams::{DynamoDbEventResponse, KinesisEventResponse};
 pub use lambda_runtime::LambdaEvent;
 
 pub use crate::error::{BatchError, RecordError};
@@ -30,7 +27,7 @@ pub use crate::handler::{IntoRecordResult, RecordHandler};
 pub use crate::processor::BatchProcessor;
 pub use crate::record::RecordCx;
 pub use crate::runtime::{start, start_with_init};
-pub use crate::source::{DynamoDb, Kinesis, Sqs};
+pub use crate::source::{BatchSource, DynamoDb, Kafka, Kinesis, Sqs};
 
 /// The handler's state (`state = init`), built once per process.
 ///

@@ -7,7 +7,6 @@ use std::sync::OnceLock;
 use lambda_runtime::Context;
 
 use crate::error::{RecordError, RecordErrorKind};
-use crate::extract::FromRecord;
 use crate::redact;
 use crate::source::{BatchSource, RecordHeader};
 
@@ -110,27 +109,6 @@ impl<'e, S: BatchSource> RecordCx<'e, S> {
                 )
                 .with_payload_detail(detail.clone())
             })
-    }
-
-    /// Runs an extractor on this record, as a handler parameter would.
-    ///
-    /// ```
-    /// use batch_core::{BatchProcessor, Json, RecordCx, RecordError, handler_fn};
-    /// use batch_core::source::Sqs;
-    /// use batch_core::testing::event_from_str;
-    ///
-    /// # tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(async {
-    /// let handler = handler_fn(|record: &RecordCx<'_, Sqs>| -> Result<u32, RecordError> {
-    ///     let Json(n) = record.extract::<Json<u32>>()?;
-    ///     Ok(n * 2)
-    /// });
-    /// let event = event_from_str(r#"{"Records": [{"messageId": "a", "body": "21"}]}"#);
-    /// let report = BatchProcessor::<Sqs>::new().process(&event.payload, &event.context, &handler).await.unwrap();
-    /// assert_eq!(report.outcomes()[0].value(), Some(&42));
-    /// # });
-    /// ```
-    pub fn extract<'r, X: FromRecord<'r, S>>(&'r self) -> Result<X, RecordError> {
-        X::from_record(self)
     }
 
     pub(crate) fn header(&self) -> &'e RecordHeader<'e> {

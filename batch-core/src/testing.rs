@@ -219,6 +219,74 @@ pub fn dynamodb_record(sequence_number: &str, keys: Value, new_image: Value) -> 
     })
 }
 
+/// An Amazon MSK record of `topic`, `partition` at `offset`; `value` is base64-encoded here,
+/// `None` gives a tombstone (`"value": null`).
+///
+/// ```
+/// let record = batch_core::testing::kafka_record("orders", 1, 15, Some(b"hi"));
+/// assert_eq!(record["value"], "aGk=");
+/// assert!(batch_core::testing::kafka_record("orders", 1, 16, None)["value"].is_null());
+/// ```
+pub fn kafka_record(topic: &str, partition: i64, offset: i64, value: Option<&[u8]>) -> Value {
+    json!({
+        "topic": topic,
+        "partition": partition,
+        "offset": offset,
+        "timestamp": 1545084650987_i64,
+        "timestampType": "CREATE_TIME",
+        "key": base64_encode(format!("key-{offset}").as_bytes()),
+        "value": value.map(base64_encode),
+        "headers": [{"headerKey": [104, 101, 97, 100, 101, 114]}]
+    })
+}
+
+/// An Amazon MSK event (`eventSource` `aws:kafka`) holding these records, with a test context.
+///
+/// Each record goes into the `records` member of its own `<topic>-<partition>`; the members are
+/// written in the order their first record comes, so the event lists the records in the order
+/// given when records of one partition are given together.
+///
+/// ```
+/// use batch_core::testing::{kafka_event, kafka_record};
+///
+/// let event = kafka_event([
+///     kafka_record("orders", 1, 15, Some(b"{}")),
+///     kafka_record("orders", 0, 7, None),
+/// ]);
+/// let text = event.payload.as_str();
+/// assert!(text.find(r#""orders-1":"#).unwrap() < text.find(r#""orders-0":"#).unwrap());
+/// ```
+pub fn kafka_event(records: impl IntoIterator<Item = Value>) -> LambdaEvent<BatchEvent> {
+    let mut partitions: Vec<(String, Vec<Value>)> = Vec::new();
+    for record in records {
+        let name = format!(
+            "{}-{}",
+            record["topic"].as_str().unwrap_or_default(),
+            record["partition"]
+        );
+        match partitions.iter_mut().find(|(n, _)| *n == name) {
+            Some((_, list)) => list.push(record),
+            None => partitions.push((name, vec![record])),
+        }
+    }
+    // Written by hand: a `serde_json::Map` would sort the members.
+    let members: Vec<String> = partitions
+        .iter()
+        .map(|(name, list)| {
+            format!(
+                "{}:{}",
+                Value::from(name.as_str()),
+                Value::from(list.clone())
+            )
+        })
+        .collect();
+    let text = format!(
+        r#"{{"eventSource":"aws:kafka","eventSourceArn":"arn:aws:kafka:us-east-1:123456789012:cluster/demo/1","bootstrapServers":"b-1.demo.kafka.us-east-1.amazonaws.com:9092","records":{{{}}}}}"#,
+        members.join(",")
+    );
+    test_event(BatchEvent::from_json(text), test_context("test-function"))
+}
+
 fn base64_encode(data: &[u8]) -> String {
     const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
     let mut out = String::with_capacity(data.len().div_ceil(3) * 4);

@@ -12,6 +12,7 @@ use syn::punctuated::Punctuated;
 use syn::{Expr, ExprLit, Ident, Lit, LitInt, LitStr, Path, Token};
 
 use crate::Errors;
+use crate::sources::{self, SOURCE_ALIASES, SOURCES, Source};
 
 /// Every argument `#[batch_handler]` takes, in the order the docs list them.
 const ARGUMENTS: &[&str] = &[
@@ -48,43 +49,6 @@ const RENAMED: &[(&str, &str)] = &[
     ("main", "entrypoint"),
 ];
 
-/// The event sources and the string that names each.
-const SOURCES: &[(&str, Source)] = &[
-    ("sqs", Source::Sqs),
-    ("sqs_fifo", Source::SqsFifo),
-    ("kinesis", Source::Kinesis),
-    ("dynamodb", Source::DynamoDb),
-];
-
-/// Source names people reach for.
-const SOURCE_ALIASES: &[(&str, &str)] = &[
-    ("fifo", "sqs_fifo"),
-    ("sqs-fifo", "sqs_fifo"),
-    ("sqs_standard", "sqs"),
-    ("kinesis_streams", "kinesis"),
-    ("dynamodb_streams", "dynamodb"),
-    ("dynamo", "dynamodb"),
-    ("ddb", "dynamodb"),
-];
-
-const SOURCE_LIST: &str = "\"sqs\", \"sqs_fifo\", \"kinesis\" or \"dynamodb\"";
-
-/// The event source of a handler.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Source {
-    Sqs,
-    SqsFifo,
-    Kinesis,
-    DynamoDb,
-}
-
-impl Source {
-    /// Whether records of this source come from SQS (standard or FIFO).
-    pub(crate) fn is_sqs(self) -> bool {
-        matches!(self, Source::Sqs | Source::SqsFifo)
-    }
-}
-
 /// A value and the tokens it was written with, for errors that point at them.
 #[derive(Clone)]
 pub(crate) struct Spanned<T> {
@@ -94,7 +58,7 @@ pub(crate) struct Spanned<T> {
 
 /// The checked arguments. Every field not given keeps `batch_core`'s default.
 pub(crate) struct Config {
-    pub(crate) source: Option<Spanned<Source>>,
+    pub(crate) source: Option<Spanned<&'static Source>>,
     pub(crate) skip_group_on_error: Option<Spanned<bool>>,
     pub(crate) raise_on_entire_batch_failure: Option<bool>,
     pub(crate) concurrency: Option<Spanned<usize>>,
@@ -194,7 +158,8 @@ pub(crate) fn parse(args: TokenStream, errors: &mut Errors) -> Config {
             Span::call_site(),
             format!(
                 "missing `source`: #[batch_handler] needs the event source, \
-                 e.g. `#[batch_handler(source = \"sqs\")]` (one of {SOURCE_LIST})"
+                 e.g. `#[batch_handler(source = \"sqs\")]` (one of {})",
+                sources::list()
             ),
         );
     }
@@ -207,7 +172,7 @@ fn read_arg(config: &mut Config, name: &str, arg: Arg, errors: &mut Errors) {
     let Arg { name: ident, value } = arg;
     match name {
         "source" => {
-            if let Some(lit) = string_value(&ident, value.as_ref(), source_usage(), errors) {
+            if let Some(lit) = string_value(&ident, value.as_ref(), &source_usage(), errors) {
                 config.source = parse_source(&lit, errors);
             }
         }
@@ -311,27 +276,19 @@ fn unknown_argument(name: &str) -> String {
     }
 }
 
-fn source_usage() -> &'static str {
-    "`source` takes the event source as a string: `source = \"sqs\"`, \"sqs_fifo\", \
-     \"kinesis\" or \"dynamodb\""
-}
-
-/// The source's name in messages and docs.
-pub(crate) fn source_name(source: Source) -> &'static str {
-    match source {
-        Source::Sqs => "SQS",
-        Source::SqsFifo => "SQS FIFO",
-        Source::Kinesis => "Kinesis",
-        Source::DynamoDb => "DynamoDB Streams",
-    }
+fn source_usage() -> String {
+    format!(
+        "`source` takes the event source as a string: `source = \"sqs\"`, {}",
+        sources::list()
+    )
 }
 
 /// Reads the source's name.
-fn parse_source(lit: &LitStr, errors: &mut Errors) -> Option<Spanned<Source>> {
+fn parse_source(lit: &LitStr, errors: &mut Errors) -> Option<Spanned<&'static Source>> {
     let name = lit.value();
-    if let Some((_, source)) = SOURCES.iter().find(|(n, _)| *n == name) {
+    if let Some(source) = sources::find(&name) {
         return Some(Spanned {
-            value: *source,
+            value: source,
             span: lit.span(),
         });
     }
@@ -339,10 +296,10 @@ fn parse_source(lit: &LitStr, errors: &mut Errors) -> Option<Spanned<Source>> {
         .iter()
         .find(|(alias, _)| alias.eq_ignore_ascii_case(&name))
         .map(|(_, source)| *source)
-        .or_else(|| closest(&name.to_ascii_lowercase(), SOURCES.iter().map(|(n, _)| *n)));
+        .or_else(|| closest(&name.to_ascii_lowercase(), SOURCES.iter().map(|s| s.name)));
     let message = match hint {
         Some(source) => format!("unknown source \"{name}\": did you mean \"{source}\"?"),
-        None => format!("unknown source \"{name}\": expected {SOURCE_LIST}"),
+        None => format!("unknown source \"{name}\": expected {}", sources::list()),
     };
     errors.spanned(lit, message);
     None
@@ -376,45 +333,31 @@ fn edit_distance(a: &str, b: &str) -> usize {
 /// Checks the arguments against each other.
 fn check(config: &Config, errors: &mut Errors) {
     let source = config.source.as_ref().map(|s| s.value);
-    if let (Some(skip), Some(source)) = (&config.skip_group_on_error, source)
-        && source != Source::SqsFifo
-    {
-        let why = match source {
-            Source::Sqs => "a standard queue has no message groups (for a FIFO queue write \
-                            `source = \"sqs_fifo\"`)"
-                .to_owned(),
-            _ => format!(
-                "{} records have no message groups (to stop at the first failure, use \
-                 `stop_on_first_failure`)",
-                source_name(source)
-            ),
-        };
+    if let (Some(skip), Some(why)) = (
+        &config.skip_group_on_error,
+        source.and_then(|s| s.no_skip_group),
+    ) {
         errors.at(
             skip.span,
             format!("`skip_group_on_error` applies only to `source = \"sqs_fifo\"`: {why}"),
         );
     }
-    if let (Some(stop), Some(source)) = (&config.stop_on_first_failure, source)
-        && source.is_sqs()
-    {
-        let why = if source == Source::SqsFifo {
-            "an SQS FIFO batch already stops at the first failure unless `skip_group_on_error` \
-             is set"
-        } else {
-            "an SQS standard queue has no order to keep"
-        };
+    if let (Some(stop), Some(why)) = (
+        &config.stop_on_first_failure,
+        source.and_then(|s| s.no_stop_on_first_failure),
+    ) {
         errors.at(
             stop.span,
             format!(
-                "`stop_on_first_failure` applies only to `source = \"kinesis\"` and \
-                 `source = \"dynamodb\"`: {why}"
+                "`stop_on_first_failure` applies only to {}: {why}",
+                sources::stopping()
             ),
         );
     }
     let skips_groups = config.skip_group_on_error.as_ref().is_some_and(|s| s.value);
     if let Some(concurrency) = &config.concurrency
         && concurrency.value > 1
-        && source == Some(Source::SqsFifo)
+        && source.is_some_and(|s| s.fifo)
         && !skips_groups
     {
         errors.at(
@@ -628,7 +571,7 @@ mod tests {
             hooks = Metrics::new(), processor = &WRITER, entrypoint = false, crate = "bc"
         });
         assert!(errors.is_empty(), "{errors:?}");
-        assert_eq!(config.source.map(|s| s.value), Some(Source::SqsFifo));
+        assert_eq!(config.source.map(|s| s.value.name), Some("sqs_fifo"));
         assert!(config.skip_group_on_error.unwrap().value);
         assert_eq!(config.raise_on_entire_batch_failure, Some(false));
         assert_eq!(config.concurrency.map(|c| c.value), Some(8));

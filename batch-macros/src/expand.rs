@@ -9,8 +9,9 @@ use quote::{ToTokens, quote};
 use syn::{Ident, Item};
 
 use crate::Errors;
-use crate::args::{self, Config, Source};
+use crate::args::{self, Config};
 use crate::signature::{self, Handler};
+use crate::sources::Source;
 
 /// The whole macro: parse, check, expand; on errors, the item as written and the errors.
 pub(crate) fn batch_handler(args: TokenStream, item: TokenStream) -> TokenStream {
@@ -91,14 +92,12 @@ fn head_tokens(item: &Item) -> TokenStream {
 }
 
 /// The full expansion.
-fn expand(config: &Config, source: Source, handler: &Handler) -> TokenStream {
+fn expand(config: &Config, source: &Source, handler: &Handler) -> TokenStream {
     let krate = &config.krate;
     let p = quote!(#krate::__private);
-    let (source_ty, response_ty) = match source {
-        Source::Sqs | Source::SqsFifo => (quote!(#p::Sqs), quote!(#p::SqsBatchResponse)),
-        Source::Kinesis => (quote!(#p::Kinesis), quote!(#p::KinesisEventResponse)),
-        Source::DynamoDb => (quote!(#p::DynamoDb), quote!(#p::DynamoDbEventResponse)),
-    };
+    let source_ty = Ident::new(source.ty, Span::call_site());
+    let source_ty = quote!(#p::#source_ty);
+    let response_ty = quote!(<#source_ty as #p::BatchSource>::Response);
     let function = &handler.item;
     let name = &function.sig.ident;
     let record_handler = Ident::new("__BatchHandler", Span::call_site());
@@ -106,7 +105,7 @@ fn expand(config: &Config, source: Source, handler: &Handler) -> TokenStream {
     // Not visible to the user's `hooks` and `processor` expressions.
     let state = Ident::new("state", Span::mixed_site());
 
-    let constructor = if source == Source::SqsFifo {
+    let constructor = if source.fifo {
         quote!(fifo)
     } else {
         quote!(new)
@@ -177,7 +176,7 @@ fn expand(config: &Config, source: Source, handler: &Handler) -> TokenStream {
     let doc = format!(
         " Processes one {} batch with `{name}` and reports the records that failed \
          (`ReportBatchItemFailures`).",
-        args::source_name(source)
+        source.title
     );
     let lambda_handler = quote! {
         #[doc = #doc]

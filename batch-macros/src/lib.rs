@@ -13,6 +13,7 @@
 mod args;
 mod expand;
 mod signature;
+mod sources;
 
 use proc_macro::TokenStream;
 
@@ -40,8 +41,8 @@ use proc_macro::TokenStream;
 ///
 /// Next to the function, which stays as written, the macro adds:
 /// - `pub async fn lambda_handler(event: LambdaEvent<BatchEvent>) -> Result<Response, BatchError>`,
-///   where `Response` is the source's response type from `aws_lambda_events` (`SqsBatchResponse`,
-///   `KinesisEventResponse`, `DynamoDbEventResponse`). It runs the function on every record and
+///   where `Response` is the source's response type (`SqsBatchResponse`, `KinesisEventResponse`,
+///   `DynamoDbEventResponse` from `aws_lambda_events`; `batch_core::KafkaEventResponse`). It runs the function on every record and
 ///   lists the failed ones. Call it from your tests.
 /// - `fn main()` (unless `entrypoint = false`): sets up `tracing`, then under Lambda
 ///   (`AWS_LAMBDA_RUNTIME_API` set) serves invocations with `lambda_handler`; otherwise it is a
@@ -59,11 +60,11 @@ use proc_macro::TokenStream;
 ///
 /// | argument | meaning | default |
 /// |---|---|---|
-/// | `source = "sqs" \| "sqs_fifo" \| "kinesis" \| "dynamodb"` | the event source; required | |
+/// | `source = "sqs" \| "sqs_fifo" \| "kinesis" \| "dynamodb" \| "kafka"` | the event source; required (Kafka: Amazon MSK and self-managed) | |
 /// | `skip_group_on_error` | `sqs_fifo` only: a failure fails the rest of its message group; other groups go on | off: the first failure stops the batch |
 /// | `raise_on_entire_batch_failure = bool` | when every record failed, fail the invocation | `true` |
-/// | `concurrency = N` | `async fn` only: up to N records in flight; records that share an ordering key (FIFO group, Kinesis partition key, DynamoDB item keys) still run in order | 1 |
-/// | `stop_on_first_failure` | `kinesis` and `dynamodb`: after the first failure start no more records | off |
+/// | `concurrency = N` | `async fn` only: up to N records in flight; records that share an ordering key (FIFO group, Kinesis partition key, DynamoDB item keys, Kafka topic-partition) still run in order | 1 |
+/// | `stop_on_first_failure` | `kinesis` and `dynamodb`: after the first failure start no more records; `kafka`: no more records of that partition | off |
 /// | `deadline_margin_ms = N` | do not start a record when less than N ms remain; it is reported as failed | off |
 /// | `state = path` | an `async fn() -> Result<S, E>` run once per process; the function takes `State<&S>` | none |
 /// | `hooks = expr` | a value implementing `RecordHooks`, built once per process, called on every success and failure | none |
@@ -84,8 +85,9 @@ use proc_macro::TokenStream;
 ///
 /// | type | gives |
 /// |---|---|
-/// | `&SqsMessage`, `&KinesisEventRecord`, `&dynamodb::EventRecord` | the raw record |
-/// | `Json<T>` (`T: Deserialize`) | SQS: the body parsed as JSON; Kinesis: the base64-decoded data parsed as JSON |
+/// | `&SqsMessage`, `&KinesisEventRecord`, `&dynamodb::EventRecord`, `&KafkaRecord` | the raw record |
+/// | `Json<T>` (`T: Deserialize`) | SQS: the body parsed as JSON; Kinesis: the base64-decoded data parsed as JSON; Kafka: the base64-decoded `value` parsed as JSON |
+/// | `Option<Json<T>>` | Kafka: `None` for a tombstone (`value` null or missing) |
 /// | `NewImage<T>`, `OldImage<T>`, `Option<NewImage<T>>`, `Option<OldImage<T>>` | DynamoDB: the item image deserialized as `serde_dynamo` does |
 /// | `&Context` | the Lambda context (request id, deadline, function ARN) |
 /// | `State<&S>` | the value built by `state = ...` |

@@ -36,6 +36,11 @@ const EXAMPLES: &[(&str, &str, &str)] = &[
         r#"{"batchItemFailures":[{"itemIdentifier":"4421584500"},{"itemIdentifier":"5563918774"}]}"#,
     ),
     (
+        "kafka",
+        "kafka.json",
+        r#"{"batchItemFailures":[{"itemIdentifier":{"partition":"orders-0","offset":42}},{"itemIdentifier":{"partition":"orders-0","offset":43}},{"itemIdentifier":{"partition":"orders-1","offset":19}}]}"#,
+    ),
+    (
         "state",
         "state.json",
         r#"{"batchItemFailures":[{"itemIdentifier":"state-2"}]}"#,

@@ -84,6 +84,17 @@ fn kinesis_reports_sequence_numbers() {
 }
 
 #[test]
+fn kafka_reports_partition_and_offset_and_holds_back_the_failed_partition() {
+    // orders-0: 42 has no items, 43 is held back by stop_on_first_failure; orders-1: 18 is a
+    // tombstone (acknowledged), 19 is not JSON.
+    assert_response(
+        env!("CARGO_BIN_EXE_kafka"),
+        "kafka.json",
+        r#"{"batchItemFailures":[{"itemIdentifier":{"partition":"orders-0","offset":42}},{"itemIdentifier":{"partition":"orders-0","offset":43}},{"itemIdentifier":{"partition":"orders-1","offset":19}}]}"#,
+    );
+}
+
+#[test]
 fn dynamodb_reports_the_misfit_image_and_the_empty_stock() {
     assert_response(
         env!("CARGO_BIN_EXE_dynamodb"),

@@ -9,6 +9,7 @@ const TEMPLATES: &[(&str, &str, &str)] = &[
     ("sqs-fifo.yaml", "sqs_fifo", "deadLetterTargetArn"),
     ("kinesis.yaml", "kinesis", "OnFailure"),
     ("dynamodb.yaml", "dynamodb", "OnFailure"),
+    ("kafka.yaml", "kafka", "OnFailure"),
 ];
 
 #[test]
@@ -29,4 +30,16 @@ fn every_template_reports_batch_item_failures_for_an_existing_example() {
             "{template}: no example {bin}"
         );
     }
+}
+
+#[test]
+fn the_kafka_template_maps_msk_and_self_managed_in_provisioned_mode() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let text = std::fs::read_to_string(root.join("sam/kafka.yaml")).unwrap();
+    assert!(text.contains("Type: MSK"));
+    assert!(text.contains("Type: SelfManagedKafka"));
+    // Lambda ignores partial batch responses from Kafka outside provisioned mode: every
+    // mapping that reports item failures also sets ProvisionedPollerConfig.
+    assert_eq!(text.matches("ProvisionedPollerConfig:").count(), 2);
+    assert_eq!(text.matches("- ReportBatchItemFailures").count(), 2);
 }

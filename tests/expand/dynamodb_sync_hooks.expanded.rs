@@ -9,7 +9,7 @@ fn audit(record: &dynamodb::EventRecord, NewImage(item): NewImage<serde_json::Va
 pub async fn lambda_handler(
     event: ::batch_core::__private::LambdaEvent<::batch_core::__private::BatchEvent>,
 ) -> ::batch_core::__private::Result<
-    ::batch_core::__private::DynamoDbEventResponse,
+    <::batch_core::__private::DynamoDb as ::batch_core::__private::BatchSource>::Response,
     ::batch_core::__private::BatchError,
 > {
     static __BATCH_PROCESSOR: ::batch_core::__private::PerProcess = ::batch_core::__private::PerProcess::new();

@@ -21,7 +21,7 @@ async fn check(
 pub async fn lambda_handler(
     event: ::batch_core::__private::LambdaEvent<::batch_core::__private::BatchEvent>,
 ) -> ::batch_core::__private::Result<
-    ::batch_core::__private::KinesisEventResponse,
+    <::batch_core::__private::Kinesis as ::batch_core::__private::BatchSource>::Response,
     ::batch_core::__private::BatchError,
 > {
     let state = __BATCH_HANDLER_STATE

@@ -10,7 +10,7 @@ async fn handle(message: &SqsMessage) -> Result<(), BoxError> {
 pub async fn lambda_handler(
     event: ::batch_core::__private::LambdaEvent<::batch_core::__private::BatchEvent>,
 ) -> ::batch_core::__private::Result<
-    ::batch_core::__private::SqsBatchResponse,
+    <::batch_core::__private::Sqs as ::batch_core::__private::BatchSource>::Response,
     ::batch_core::__private::BatchError,
 > {
     ::batch_core::__private::BatchProcessor::<::batch_core::__private::Sqs>::new()

@@ -29,7 +29,7 @@ use crate::event::BatchEvent;
 use crate::handler::RecordHandler;
 use crate::hooks::{NoHooks, RecordHooks};
 use crate::outcome::BatchReport;
-use crate::source::{BatchSource, DynamoDb, Kinesis, Sqs};
+use crate::source::{BatchSource, Sqs, StreamSource};
 use run::Invocation;
 
 /// Options that shape how a batch is processed.
@@ -344,17 +344,15 @@ impl<S: BatchSource, P, K> BatchProcessor<S, P, K> {
     }
 }
 
-/// Kinesis and DynamoDB Streams: sources whose records are checkpointed by sequence number.
-pub trait StreamSource: BatchSource {}
-impl StreamSource for Kinesis {}
-impl StreamSource for DynamoDb {}
-
 impl<S: StreamSource, P, K> BatchProcessor<S, P, K> {
     /// Streams: after the first failure (in input order) start no more records, and report
     /// every record from the lowest failed position on, whether it ran or not (R15). Lambda
     /// checkpoints at the lowest reported sequence number and redelivers everything after it,
     /// so running later records would only duplicate their side effects. With
     /// [`concurrency`](Self::concurrency) the response is the same as sequential processing.
+    ///
+    /// Kafka: the same per partition (R16): after a failure no later record of that
+    /// topic-partition starts and all of them are reported; other partitions go on.
     ///
     /// ```
     /// use batch_core::{BatchProcessor, RecordCx, handler_fn};

@@ -1,5 +1,7 @@
 //! The rules that decide, when a record would start, whether it may: FIFO (R5, R6),
-//! stop on first failure (R15) and the deadline guard (R10).
+//! stop on first failure (R15; per Kafka partition, R16) and the deadline guard (R10).
+
+use std::collections::HashSet;
 
 use super::deadline::DeadlineGuard;
 use super::fifo::FifoState;
@@ -15,8 +17,12 @@ pub const EARLIER_RECORD_FAILED: &str =
 pub(crate) struct StartRules {
     fifo: FifoState,
     stop_on_first_failure: bool,
+    /// Whether a failure stops only its ordering key (Kafka partitions, R16).
+    stop_per_key: bool,
     /// The lowest position that failed so far.
     lowest_failed: Option<usize>,
+    /// The ordering keys stopped by a failure, when `stop_per_key`.
+    stopped_keys: HashSet<String>,
     deadline: DeadlineGuard,
 }
 
@@ -24,19 +30,22 @@ impl StartRules {
     pub(crate) fn new(
         fifo: FifoState,
         stop_on_first_failure: bool,
+        stop_per_key: bool,
         deadline: DeadlineGuard,
     ) -> Self {
         Self {
             fifo,
             stop_on_first_failure,
+            stop_per_key,
             lowest_failed: None,
+            stopped_keys: HashSet::new(),
             deadline,
         }
     }
 
     /// The error of a record that must not start, or `None` when it may start.
     pub(crate) fn blocked(&self, position: usize, group: Option<&str>) -> Option<RecordError> {
-        if self.after_failure(position) {
+        if self.after_failure(position) || self.key_stopped(group) {
             return Some(stop_error());
         }
         self.fifo.blocked(group).or_else(|| self.deadline.blocked())
@@ -45,19 +54,72 @@ impl StartRules {
     /// Notes that the record at `position`, of FIFO message group `group`, failed.
     pub(crate) fn failed(&mut self, position: usize, group: Option<&str>) {
         self.fifo.failed(group);
+        if self.stop_on_first_failure
+            && self.stop_per_key
+            && let Some(key) = group
+            && !self.stopped_keys.contains(key)
+        {
+            self.stopped_keys.insert(key.to_owned());
+        }
         if self.lowest_failed.is_none_or(|lowest| position < lowest) {
             self.lowest_failed = Some(position);
         }
     }
 
     /// Whether a record at `position` comes after a failure that stops the stream (R15):
-    /// such a record is reported even when it already ran.
+    /// such a record is reported even when it already ran. Under R16 a later record of the
+    /// failed partition never ran (records of a key run one after another), so
+    /// [`key_stopped`](Self::key_stopped) has refused it already.
     pub(crate) fn after_failure(&self, position: usize) -> bool {
-        self.stop_on_first_failure && self.lowest_failed.is_some_and(|lowest| position > lowest)
+        self.stop_on_first_failure
+            && !self.stop_per_key
+            && self.lowest_failed.is_some_and(|lowest| position > lowest)
+    }
+
+    /// Whether an earlier record of this ordering key failed and stops the key (R16).
+    fn key_stopped(&self, key: Option<&str>) -> bool {
+        key.is_some_and(|key| self.stopped_keys.contains(key))
     }
 }
 
 /// The error of a record reported because of R15.
 pub(crate) fn stop_error() -> RecordError {
     RecordError::new(RecordErrorKind::Skipped, EARLIER_RECORD_FAILED)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::processor::fifo::FifoPolicy;
+
+    fn rules(stop_per_key: bool) -> StartRules {
+        StartRules::new(
+            FifoState::new(FifoPolicy::None),
+            true,
+            stop_per_key,
+            DeadlineGuard::new(&lambda_runtime::Context::default(), None),
+        )
+    }
+
+    #[test]
+    fn a_failure_stops_the_whole_stream() {
+        let mut rules = rules(false);
+        rules.failed(1, Some("a"));
+        assert!(rules.blocked(0, Some("a")).is_none());
+        assert!(rules.blocked(2, Some("b")).is_some());
+        assert!(rules.after_failure(2));
+    }
+
+    #[test]
+    fn a_failure_stops_only_its_partition() {
+        let mut rules = rules(true);
+        rules.failed(1, Some("orders-0"));
+        assert_eq!(
+            rules.blocked(2, Some("orders-0")).unwrap().to_string(),
+            EARLIER_RECORD_FAILED
+        );
+        assert!(rules.blocked(3, Some("orders-1")).is_none());
+        assert!(rules.blocked(4, None).is_none());
+        assert!(!rules.after_failure(3));
+    }
 }

@@ -17,12 +17,11 @@ use super::rules::{StartRules, stop_error};
 use super::schedule::Schedule;
 use super::{Options, Processor};
 use crate::error::{BatchError, RecordError, RecordErrorKind};
-use crate::event::{BatchEvent, records_array};
+use crate::event::BatchEvent;
 use crate::handler::RecordHandler;
 use crate::hooks::RecordHooks;
 use crate::outcome::{BatchReport, RecordOutcome};
 use crate::record::RecordCx;
-use crate::scan::ArrayCursor;
 use crate::source::{BatchSource, RecordHeader};
 
 /// Everything one invocation needs, borrowed from the caller.
@@ -62,9 +61,7 @@ impl<P, K, H> Invocation<'_, P, K, H> {
         P: Processor<S, H::Output>,
         K: RecordHooks<S, H::Output>,
     {
-        let records = records_array(event, S::EVENT_SOURCE)?;
-        let (slots, array_len) = self.read_slots::<S>(records.rest)?;
-        records.finish(array_len)?;
+        let slots = self.read_slots::<S>(event)?;
         let span = tracing::info_span!(
             "batch",
             source = S::NAME,
@@ -99,22 +96,22 @@ impl<P, K, H> Invocation<'_, P, K, H> {
         .await
     }
 
-    /// Reads every record's header and ordering key in one pass over the `Records` array, and
+    /// Reads every record's header and ordering key in one pass over the event's records, and
     /// rejects the event when a record names another source (R8).
-    /// Returns the slots and the array's length.
     fn read_slots<'e, S: BatchSource>(
         &self,
-        records: &'e str,
-    ) -> Result<(Vec<Slot<'e>>, usize), BatchError> {
+        event: &'e BatchEvent,
+    ) -> Result<Vec<Slot<'e>>, BatchError> {
         let fifo = self.options.fifo != FifoPolicy::None;
         // Keys order records only when several run at once; one at a time, they are checked.
-        let build_keys = fifo || self.options.effective_concurrency() > 1;
+        // Stopping a Kafka partition (R16) needs every record's partition.
+        let stop_per_key = self.options.stop_on_first_failure && S::STOP_PER_ORDERING_KEY;
+        let build_keys = fifo || stop_per_key || self.options.effective_concurrency() > 1;
         let mut slots = Vec::new();
-        let mut cursor = ArrayCursor::new(records);
-        while let Some(rest) = cursor.next_start() {
+        S::for_each_record(event, |rest| {
             let mut header = S::read_header(rest);
-            cursor.advance(header.len);
-            let raw = &rest[..header.len.min(rest.len())];
+            let len = header.len;
+            let raw = &rest[..len.min(rest.len())];
             if let Some(found) = header.foreign_source.take() {
                 return Err(BatchError::WrongSource {
                     expected: S::EVENT_SOURCE,
@@ -130,8 +127,9 @@ impl<P, K, H> Invocation<'_, P, K, H> {
                 _ => Ok(None),
             };
             slots.push(Slot { raw, header, key });
-        }
-        Ok((slots, cursor.len()))
+            Ok(len)
+        })?;
+        Ok(slots)
     }
 
     /// Runs the records: at most N in flight, each key's records one after another, every
@@ -157,6 +155,7 @@ impl<P, K, H> Invocation<'_, P, K, H> {
             rules: StartRules::new(
                 FifoState::new(self.options.fifo),
                 self.options.stop_on_first_failure,
+                S::STOP_PER_ORDERING_KEY,
                 DeadlineGuard::new(self.context, self.options.deadline_margin),
             ),
             results: std::iter::repeat_with(|| None).take(slots.len()).collect(),
@@ -164,7 +163,10 @@ impl<P, K, H> Invocation<'_, P, K, H> {
         // R15 under concurrency: a record that succeeds may still be reported, when a record
         // before it fails later. Its hook waits for the end of the batch, so that each record
         // reaches exactly one hook, the one that agrees with the report.
-        let defer_success = self.options.stop_on_first_failure && concurrency > 1;
+        // (Not under R16: a partition's records run one after another, so a failure never
+        // comes after a later record of its partition ran.)
+        let defer_success =
+            self.options.stop_on_first_failure && !S::STOP_PER_ORDERING_KEY && concurrency > 1;
         let mut in_flight = FuturesUnordered::new();
         loop {
             while in_flight.len() < concurrency {

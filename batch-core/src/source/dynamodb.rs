@@ -1,8 +1,13 @@
 //! Amazon DynamoDB Streams.
 
 use std::borrow::Cow;
+use std::fmt;
+
+use serde::de::DeserializeOwned;
 
 use super::{BatchSource, RecordHeader, read_stream_header};
+use crate::error::{RecordError, RecordErrorKind};
+use crate::redact;
 use crate::scan::{self, Kind};
 use aws_lambda_events::dynamodb::EventRecord;
 use aws_lambda_events::streams::{DynamoDbBatchItemFailure, DynamoDbEventResponse};
@@ -86,6 +91,42 @@ impl BatchSource for DynamoDb {
             .collect();
         response
     }
+}
+
+/// Deserializes a DynamoDB image (DynamoDB JSON) into `T` as `serde_dynamo` does.
+pub(crate) fn image<T: DeserializeOwned>(
+    record: &dyn fmt::Display,
+    raw: &str,
+    which: &str,
+) -> Result<T, RecordError> {
+    let item: serde_dynamo::Item = serde_json::from_str(raw).map_err(|e| {
+        RecordError::new(
+            RecordErrorKind::Malformed,
+            format!(
+                "{record}: `{which}` is not a DynamoDB item: {}",
+                redact::json_error::<serde_dynamo::Item>(raw.as_bytes())
+            ),
+        )
+        .with_payload_detail(e.to_string())
+    })?;
+    serde_dynamo::from_item(item).map_err(|e| {
+        // The item was consumed: read it again, only now that it failed (R14).
+        let cause = match serde_json::from_str(raw) {
+            Ok(item) => redact::dynamodb_error::<T>(item),
+            Err(_) => "the item could not be read a second time".to_owned(),
+        };
+        RecordError::extract(format!(
+            "{record}: `{which}` does not fit `{}`: {cause}",
+            std::any::type_name::<T>()
+        ))
+        .with_payload_detail(e.to_string())
+    })
+}
+
+pub(crate) fn missing_image(record: &dyn fmt::Display, which: &str) -> RecordError {
+    RecordError::extract(format!(
+        "{record} has no `{which}` (take `Option<{which}<T>>` to accept records without one)"
+    ))
 }
 
 #[cfg(test)]

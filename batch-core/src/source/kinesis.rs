@@ -1,8 +1,13 @@
 //! Amazon Kinesis Data Streams.
 
 use std::borrow::Cow;
+use std::fmt;
 
-use super::{BatchSource, RecordHeader, read_stream_header};
+use base64::Engine;
+use base64::engine::general_purpose::STANDARD as BASE64;
+
+use super::{BatchSource, JsonPayload, RecordHeader, base64_problem, read_stream_header};
+use crate::error::{RecordError, RecordErrorKind};
 use crate::scan;
 use aws_lambda_events::kinesis::KinesisEventRecord;
 use aws_lambda_events::streams::{KinesisBatchItemFailure, KinesisEventResponse};
@@ -58,6 +63,31 @@ impl BatchSource for Kinesis {
             })
             .collect();
         response
+    }
+}
+
+impl JsonPayload for Kinesis {
+    fn json_payload<'e>(
+        header: &RecordHeader<'e>,
+        record: &dyn fmt::Display,
+    ) -> Result<Cow<'e, [u8]>, RecordError> {
+        let Some(data) = header.payload else {
+            return Err(RecordError::extract(format!(
+                "{record}: `kinesis.data` is missing or null"
+            )));
+        };
+        let malformed = |reason: String| {
+            RecordError::new(
+                RecordErrorKind::Malformed,
+                format!("{record}: `kinesis.data` {reason}"),
+            )
+        };
+        let text = scan::string(data).map_err(|why| malformed(why.describe()))?;
+        // The same decoder and alphabet aws_lambda_events uses for `KinesisRecord::data`.
+        BASE64
+            .decode(text.as_bytes())
+            .map(Cow::Owned)
+            .map_err(|e| malformed(base64_problem(&e)))
     }
 }
 

@@ -10,23 +10,31 @@
 //! | [`Sqs`] | [`SqsMessage`](crate::SqsMessage) | `messageId` | `attributes.MessageGroupId` (FIFO) | [`SqsBatchResponse`](aws_lambda_events::sqs::SqsBatchResponse) |
 //! | [`Kinesis`] | [`KinesisEventRecord`](crate::KinesisEventRecord) | `kinesis.sequenceNumber` | `kinesis.partitionKey` | [`KinesisEventResponse`](aws_lambda_events::streams::KinesisEventResponse) |
 //! | [`DynamoDb`] | [`dynamodb::EventRecord`](aws_lambda_events::dynamodb::EventRecord) | `dynamodb.SequenceNumber` | `dynamodb.Keys` | [`DynamoDbEventResponse`](aws_lambda_events::streams::DynamoDbEventResponse) |
+//! | [`Kafka`] | [`KafkaRecord`](crate::KafkaRecord) | `topic`, `partition`, `offset` | topic-partition | [`KafkaEventResponse`] |
 
-mod dynamodb;
+pub(crate) mod dynamodb;
+mod kafka;
 mod kinesis;
+mod records;
 mod sqs;
 
 use std::borrow::Cow;
+use std::fmt;
 
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
+use crate::error::{BatchError, RecordError};
+use crate::event::BatchEvent;
 use crate::scan::{self, Kind};
 
 pub use dynamodb::DynamoDb;
+pub use kafka::{Kafka, KafkaBatchItemFailure, KafkaEventResponse, KafkaItemIdentifier};
 pub use kinesis::Kinesis;
 pub use sqs::Sqs;
 
-/// An event source: SQS (standard and FIFO), Kinesis Data Streams or DynamoDB Streams.
+/// An event source: SQS (standard and FIFO), Kinesis Data Streams, DynamoDB Streams or Kafka
+/// (Amazon MSK and self-managed).
 ///
 /// The processor, the extractors and the response are generic over the source, so an extractor
 /// of another source (`NewImage<T>` in an SQS handler) is a compile error.
@@ -38,20 +46,46 @@ pub use sqs::Sqs;
 /// assert_eq!(Kinesis::ID_FIELD, "kinesis.sequenceNumber");
 /// assert_eq!(DynamoDb::NAME, "DynamoDB Streams");
 /// ```
-pub trait BatchSource: Sized + Send + Sync + 'static {
-    /// The `eventSource` its records carry, e.g. `aws:sqs`.
+///
+/// The trait is sealed: the sources are the ones this crate defines, so that adding a source
+/// or a method is not a breaking change.
+///
+/// ```compile_fail
+/// use batch_core::source::BatchSource;
+///
+/// struct MyQueue;
+/// impl BatchSource for MyQueue {} // error: `Sealed` is not implemented for `MyQueue`
+/// ```
+pub trait BatchSource: sealed::Sealed + Sized + Send + Sync + 'static {
+    /// The `eventSource` its records carry, e.g. `aws:sqs`, as messages name it (Kafka, whose
+    /// events carry one of two: `aws:kafka or SelfManagedKafka`).
     const EVENT_SOURCE: &'static str;
     /// A human name for messages, e.g. `SQS`.
     const NAME: &'static str;
     /// Where a record's identifier is, for messages, e.g. `messageId`.
     const ID_FIELD: &'static str;
-    /// Whether every record has an ordering key (Kinesis, DynamoDB); SQS records have one only
-    /// in a FIFO batch.
+    /// Whether every record has an ordering key (Kinesis, DynamoDB, Kafka); SQS records have
+    /// one only in a FIFO batch.
     const ORDERED: bool;
+    /// Whether `stop_on_first_failure` stops only the ordering key of the failed record (Kafka:
+    /// its partition, R16) rather than the whole batch (R15).
+    #[doc(hidden)]
+    const STOP_PER_ORDERING_KEY: bool = false;
     /// The full record type from `aws_lambda_events`, built only for handlers that ask for it.
     type Record: DeserializeOwned + Send + Sync + 'static;
     /// The partial-failure response type from `aws_lambda_events`.
     type Response: Serialize + Send + 'static;
+
+    /// Calls `visit` on the text that starts each record of the event, in the order the event
+    /// lists them (`visit` reads the record and returns its length), after or while checking
+    /// the envelope (R8). The default is the `Records` array of SQS, Kinesis and DynamoDB.
+    #[doc(hidden)]
+    fn for_each_record<'e>(
+        event: &'e BatchEvent,
+        visit: impl FnMut(&'e str) -> Result<usize, BatchError>,
+    ) -> Result<(), BatchError> {
+        records::for_each_record(event, Self::EVENT_SOURCE, visit)
+    }
 
     /// Reads the header of the record that starts `rest` (the text may go on after the record)
     /// without building the full record; the header says how long the record is.
@@ -72,6 +106,38 @@ pub trait BatchSource: Sized + Send + Sync + 'static {
     /// Builds the response that reports these identifiers as failed, in this order.
     #[doc(hidden)]
     fn response<'a>(failed: impl Iterator<Item = &'a str>) -> Self::Response;
+}
+
+/// Kinesis, DynamoDB Streams and Kafka: sources whose records are checkpointed in order (by
+/// sequence number, or by offset in each Kafka partition), so that
+/// [`stop_on_first_failure`](crate::BatchProcessor::stop_on_first_failure) applies (R15, R16).
+pub trait StreamSource: BatchSource {}
+impl StreamSource for Kinesis {}
+impl StreamSource for DynamoDb {}
+
+/// A source whose records carry a JSON payload for [`Json<T>`](crate::Json): SQS and Kinesis.
+#[doc(hidden)]
+pub trait JsonPayload: BatchSource {
+    /// The payload's bytes, ready to parse as JSON; `record` names the record in messages.
+    fn json_payload<'e>(
+        header: &RecordHeader<'e>,
+        record: &dyn fmt::Display,
+    ) -> Result<Cow<'e, [u8]>, RecordError>;
+}
+
+/// A source whose records may have no payload, which `Option<Json<T>>` accepts: Kafka
+/// tombstones.
+#[doc(hidden)]
+pub trait TombstonePayload: JsonPayload {}
+
+/// Keeps [`BatchSource`] (and so [`StreamSource`] and [`JsonPayload`]) implemented by this
+/// crate's sources only.
+mod sealed {
+    pub trait Sealed {}
+    impl Sealed for super::Sqs {}
+    impl Sealed for super::Kinesis {}
+    impl Sealed for super::DynamoDb {}
+    impl Sealed for super::Kafka {}
 }
 
 /// What the processor keeps of a record for the whole batch: read straight from the record's
@@ -158,12 +224,31 @@ const KNOWN_SOURCES: [&str; 5] = [
 
 /// How a foreign `eventSource` is named in messages: a known source by its name, any other
 /// value as `another source`.
-fn source_name(found: &str) -> &'static str {
+pub(crate) fn source_name(found: &str) -> &'static str {
     KNOWN_SOURCES
         .iter()
         .find(|known| **known == found)
         .copied()
         .unwrap_or("another source")
+}
+
+/// Why base64 (Kinesis `data`, Kafka `value`) does not decode, by position, without the
+/// offending byte, which is payload (R14).
+pub(crate) fn base64_problem(error: &base64::DecodeError) -> String {
+    match error {
+        base64::DecodeError::InvalidByte(offset, _) => {
+            format!("is not valid base64: a byte at offset {offset} is not in its alphabet")
+        }
+        base64::DecodeError::InvalidLength(_) => {
+            "is not valid base64: its length is not one base64 allows".to_owned()
+        }
+        base64::DecodeError::InvalidLastSymbol(offset, _) => {
+            format!("is not valid base64: the last symbol, at offset {offset}, has bits left over")
+        }
+        base64::DecodeError::InvalidPadding => {
+            "is not valid base64: its padding is wrong".to_owned()
+        }
+    }
 }
 
 /// Reads a stream record's header: `eventSource` at its top level, and the named members of

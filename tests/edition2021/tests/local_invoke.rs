@@ -132,3 +132,34 @@ fn an_event_of_another_source_is_an_error() {
     assert_eq!(output.status.code(), Some(1));
     assert!(stderr(&output).contains("Error: "), "{}", stderr(&output));
 }
+
+#[test]
+fn kafka_stops_only_the_failed_partition() {
+    use batch_core::testing::kafka_record;
+    // payments-0: 1 ok, 2 negative, 3 ok (not started); payments-1: 7 negative, then a tombstone.
+    let partition = |records: &[serde_json::Value]| serde_json::Value::from(records.to_vec());
+    let event = format!(
+        r#"{{"eventSource": "SelfManagedKafka", "records": {{"payments-0": {}, "payments-1": {}}}}}"#,
+        partition(&[
+            kafka_record("payments", 0, 1, Some(br#"{"cents": 5}"#)),
+            kafka_record("payments", 0, 2, Some(br#"{"cents": -5}"#)),
+            kafka_record("payments", 0, 3, Some(br#"{"cents": 5}"#)),
+        ]),
+        partition(&[
+            kafka_record("payments", 1, 7, Some(br#"{"cents": -1}"#)),
+            kafka_record("payments", 1, 8, None),
+        ]),
+    );
+    let output = run(env!("CARGO_BIN_EXE_e2021-kafka"), &["-"], &event);
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert_eq!(
+        stdout(&output),
+        concat!(
+            r#"{"batchItemFailures":[{"itemIdentifier":{"partition":"payments-0","offset":2}},"#,
+            r#"{"itemIdentifier":{"partition":"payments-0","offset":3}},"#,
+            r#"{"itemIdentifier":{"partition":"payments-1","offset":7}},"#,
+            r#"{"itemIdentifier":{"partition":"payments-1","offset":8}}]}"#,
+            "\n"
+        )
+    );
+}
