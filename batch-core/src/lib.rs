@@ -70,7 +70,6 @@ pub mod processor;
 mod record;
 pub mod runtime;
 mod scan;
-mod send;
 pub mod source;
 pub mod testing;
 
@@ -84,7 +83,6 @@ pub use processor::{
     BatchProcessor, DeadlineExt, DefaultProcessor, FifoPolicy, Processor, StreamSource,
 };
 pub use record::RecordCx;
-pub use send::MaybeSend;
 
 pub use aws_lambda_events::dynamodb;
 pub use aws_lambda_events::kinesis::{self, KinesisEventRecord};
