@@ -51,7 +51,13 @@ impl MockRuntime {
 
     /// Runs `bin` as Lambda would, against this mock.
     pub fn spawn_function(&self, bin: &str) -> FunctionProcess {
+        self.spawn_function_with_env(bin, &[])
+    }
+
+    /// Runs `bin` as Lambda would, against this mock, with these extra environment variables.
+    pub fn spawn_function_with_env(&self, bin: &str, env: &[(&str, &str)]) -> FunctionProcess {
         let child = Command::new(bin)
+            .envs(env.iter().copied())
             .env("AWS_LAMBDA_RUNTIME_API", &self.address)
             .env("AWS_LAMBDA_FUNCTION_NAME", "mock-function")
             .env("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "128")
