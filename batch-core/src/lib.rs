@@ -101,9 +101,25 @@ pub use batch_macros::batch_handler;
 pub mod __private;
 
 /// The names a handler file needs: `use batch_core::prelude::*;`.
+///
+/// It brings the attribute, the raw record types and their modules, the extractors, the Lambda
+/// context and event, the error types, and [`DeadlineExt`] for the time left:
+///
+/// ```
+/// use batch_core::prelude::*;
+///
+/// #[batch_handler(source = "sqs", entrypoint = false)]
+/// async fn handle(message: &SqsMessage, context: &Context) -> Result<(), BoxError> {
+///     if context.remaining().is_some_and(|left| left.as_millis() < 100) {
+///         return Err(format!("too little time left for {:?}", message.message_id).into());
+///     }
+///     Ok(())
+/// }
+/// # fn main() {}
+/// ```
 pub mod prelude {
     pub use crate::batch_handler;
     pub use crate::{BatchError, BoxError, Context, Json, LambdaEvent, NewImage, OldImage};
-    pub use crate::{KinesisEventRecord, RecordError, SqsMessage, State};
+    pub use crate::{DeadlineExt, KinesisEventRecord, RecordError, SqsMessage, State};
     pub use aws_lambda_events::{dynamodb, kinesis, sqs};
 }
