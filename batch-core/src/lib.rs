@@ -73,7 +73,7 @@ mod scan;
 pub mod source;
 pub mod testing;
 
-pub use error::{BatchError, BoxError, RecordError, RecordErrorKind, RecordFailure};
+pub use error::{BatchError, BoxError, RecordError, RecordErrorKind, RecordFailure, SkipReason};
 pub use event::BatchEvent;
 pub use extract::{FromRecord, Json, NewImage, OldImage, State};
 pub use handler::{FnHandler, IntoRecordResult, RecordHandler, handler_fn};

@@ -21,8 +21,7 @@ use lambda_runtime::{Context, LambdaEvent};
 
 pub use custom::{DefaultProcessor, Processor};
 pub use deadline::{DEADLINE_APPROACHING, DeadlineExt};
-pub use fifo::{FifoPolicy, PREVIOUS_GROUP_RECORD_FAILED, PREVIOUS_RECORD_FAILED};
-pub use rules::EARLIER_RECORD_FAILED;
+pub use fifo::FifoPolicy;
 
 use crate::error::BatchError;
 use crate::event::BatchEvent;

@@ -3,12 +3,7 @@
 
 use super::deadline::DeadlineGuard;
 use super::fifo::FifoState;
-use crate::error::{RecordError, RecordErrorKind};
-
-/// The message of a stream record reported without running, or after running, because an
-/// earlier record failed and stop-on-first-failure is on (R15).
-pub const EARLIER_RECORD_FAILED: &str =
-    "not processed: an earlier record failed and stop_on_first_failure is on";
+use crate::error::{RecordError, SkipReason};
 
 /// What the rules have seen so far in one batch.
 #[derive(Debug)]
@@ -59,5 +54,5 @@ impl StartRules {
 
 /// The error of a record reported because of R15.
 pub(crate) fn stop_error() -> RecordError {
-    RecordError::new(RecordErrorKind::Skipped, EARLIER_RECORD_FAILED)
+    RecordError::skipped(SkipReason::EarlierRecordFailed)
 }
