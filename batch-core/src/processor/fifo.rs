@@ -54,10 +54,10 @@ impl FifoState {
             FifoPolicy::None => {}
             FifoPolicy::StopOnFirstFailure => self.stopped = true,
             FifoPolicy::SkipGroupOnError => {
-                if let Some(group) = group {
-                    if !self.failed_groups.contains(group) {
-                        self.failed_groups.insert(group.to_owned());
-                    }
+                if let Some(group) = group
+                    && !self.failed_groups.contains(group)
+                {
+                    self.failed_groups.insert(group.to_owned());
                 }
             }
         }
