@@ -72,6 +72,11 @@ use proc_macro::TokenStream;
 /// | `concurrent_invocations` | `main` serves as many invocations at once as `AWS_LAMBDA_MAX_CONCURRENCY` says (Lambda Managed Instances); needs batch-core's `concurrency-tokio` feature and a handler whose future is `Send` | off |
 /// | `crate = "path"` | the path of `batch_core` when the dependency is renamed | `batch_core` |
 ///
+/// `concurrency = N` interleaves the records' async work on the one task that runs the
+/// invocation: while one record awaits I/O, another runs. Blocking or CPU-bound work does not
+/// interleave (8 records that each `std::thread::sleep` for 2 s take 16 s at `concurrency = 8`):
+/// run it with `tokio::task::spawn_blocking(...).await`.
+///
 /// Flags (`skip_group_on_error`, `stop_on_first_failure`, `concurrent_invocations`) are written
 /// alone or as `= true` / `= false`. Values must be literals: an unknown or misspelled argument,
 /// a value of the wrong kind, `skip_group_on_error` without `sqs_fifo`, `stop_on_first_failure`

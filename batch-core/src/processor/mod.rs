@@ -215,6 +215,10 @@ impl<S: BatchSource, P, K> BatchProcessor<S, P, K> {
     /// and the response lists failures in input order. `0` counts as `1`. An SQS FIFO batch
     /// without [`skip_group_on_error`](Self::skip_group_on_error) runs one record at a time.
     ///
+    /// Only async work interleaves: the records share one task, so blocking or CPU-bound work
+    /// runs one record at a time (8 records that each `std::thread::sleep` for 2 s take 16 s at
+    /// `concurrency(8)`). Run such work with `tokio::task::spawn_blocking(...).await`.
+    ///
     /// ```
     /// use batch_core::{BatchProcessor, Json, RecordCx, RecordError, RecordHandler};
     /// use batch_core::source::Kinesis;
