@@ -44,13 +44,65 @@ pub enum RecordErrorKind {
     Extract,
     /// The record does not fit its source's schema (a field of the wrong JSON type).
     Malformed,
-    /// The record was not started because of an ordering rule: an earlier record of the FIFO
-    /// queue (or of its message group) failed.
-    Skipped,
+    /// The record was not started, or is reported although it ran, because an earlier record
+    /// failed and an ordering rule says so; the [`SkipReason`] tells which rule.
+    Skipped(SkipReason),
     /// The record was not started because too little time was left before the deadline.
     NotStarted,
     /// A custom processor failed the record.
     Processor,
+}
+
+/// Why a record was reported as failed because of an earlier failure
+/// ([`RecordErrorKind::Skipped`]). Its [`message`](SkipReason::message) is the record's message,
+/// worded as Powertools for AWS Lambda words it where Powertools has the rule.
+///
+/// ```
+/// use batch_core::{BatchProcessor, RecordCx, RecordErrorKind, SkipReason, handler_fn};
+/// use batch_core::source::Sqs;
+/// use batch_core::testing::event_from_str;
+///
+/// # tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(async {
+/// let handler = handler_fn(|r: &RecordCx<'_, Sqs>| if r.id() == Some("1") { Err("boom") } else { Ok(()) });
+/// let event = event_from_str(r#"{"Records": [{"messageId": "1"}, {"messageId": "2"}]}"#);
+/// let fifo = BatchProcessor::<Sqs>::fifo();
+/// let report = fifo.process(&event.payload, &event.context, &handler).await.unwrap();
+/// let (_, error) = report.failures().nth(1).unwrap();
+/// assert_eq!(error.kind(), RecordErrorKind::Skipped(SkipReason::PreviousRecordFailed));
+/// assert_eq!(error.to_string(), "A previous record failed processing");
+/// assert_eq!(error.to_string(), SkipReason::PreviousRecordFailed.message());
+/// # });
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum SkipReason {
+    /// SQS FIFO: an earlier record of the batch failed, so the batch stopped there.
+    PreviousRecordFailed,
+    /// SQS FIFO with `skip_group_on_error`: an earlier record of the same message group failed.
+    PreviousGroupRecordFailed,
+    /// Kinesis or DynamoDB Streams with `stop_on_first_failure`: an earlier record failed.
+    EarlierRecordFailed,
+}
+
+impl SkipReason {
+    /// The message of a record failed for this reason.
+    pub const fn message(self) -> &'static str {
+        match self {
+            SkipReason::PreviousRecordFailed => "A previous record failed processing",
+            SkipReason::PreviousGroupRecordFailed => {
+                "A previous record from this message group failed processing"
+            }
+            SkipReason::EarlierRecordFailed => {
+                "not processed: an earlier record failed and stop_on_first_failure is on"
+            }
+        }
+    }
+}
+
+impl fmt::Display for SkipReason {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.message())
+    }
 }
 
 /// The failure of one record. It fails that record only: the rest of the batch goes on.
@@ -61,12 +113,15 @@ pub enum RecordErrorKind {
 /// ```
 /// use batch_core::{RecordError, RecordErrorKind};
 ///
+/// use batch_core::SkipReason;
+///
 /// let io = std::io::Error::other("connection reset");
 /// let error = RecordError::handler(io);
 /// assert_eq!(error.kind(), RecordErrorKind::Handler);
 /// assert!(error.handler_error().unwrap().is::<std::io::Error>());
 ///
-/// let skipped = RecordError::new(RecordErrorKind::Skipped, "A previous record failed processing");
+/// let skipped = RecordError::skipped(SkipReason::PreviousRecordFailed);
+/// assert_eq!(skipped.kind(), RecordErrorKind::Skipped(SkipReason::PreviousRecordFailed));
 /// assert_eq!(skipped.to_string(), "A previous record failed processing");
 /// ```
 pub struct RecordError {
@@ -86,6 +141,12 @@ impl RecordError {
             source: None,
             payload_detail: None,
         }
+    }
+
+    /// A record failed because of an earlier failure, for `reason`; its message is the
+    /// reason's.
+    pub fn skipped(reason: SkipReason) -> Self {
+        Self::new(RecordErrorKind::Skipped(reason), reason.message())
     }
 
     /// The handler returned this error. A `RecordError` passed through (e.g. an extractor's

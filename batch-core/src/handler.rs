@@ -1,10 +1,9 @@
 //! [`RecordHandler`]: the per-record function the processor runs.
 
-use std::future::{Future, Ready, ready};
+use std::future::{Future, ready};
 
 use crate::error::{BoxError, RecordError};
 use crate::record::RecordCx;
-use crate::send::MaybeSend;
 use crate::source::BatchSource;
 
 /// Handles one record. `#[batch_handler]` implements it for your function; without the macro,
@@ -46,7 +45,7 @@ pub trait RecordHandler<S: BatchSource> {
     fn call(
         &self,
         record: &RecordCx<'_, S>,
-    ) -> impl Future<Output = Result<Self::Output, RecordError>> + MaybeSend;
+    ) -> impl Future<Output = Result<Self::Output, RecordError>>;
 }
 
 impl<S: BatchSource, H: RecordHandler<S>> RecordHandler<S> for &H {
@@ -55,7 +54,7 @@ impl<S: BatchSource, H: RecordHandler<S>> RecordHandler<S> for &H {
     fn call(
         &self,
         record: &RecordCx<'_, S>,
-    ) -> impl Future<Output = Result<Self::Output, RecordError>> + MaybeSend {
+    ) -> impl Future<Output = Result<Self::Output, RecordError>> {
         (**self).call(record)
     }
 }
@@ -131,14 +130,13 @@ where
     S: BatchSource,
     F: Fn(&RecordCx<'_, S>) -> R,
     R: IntoRecordResult,
-    Ready<Result<R::Output, RecordError>>: MaybeSend,
 {
     type Output = R::Output;
 
     fn call(
         &self,
         record: &RecordCx<'_, S>,
-    ) -> impl Future<Output = Result<Self::Output, RecordError>> + MaybeSend {
+    ) -> impl Future<Output = Result<Self::Output, RecordError>> {
         ready((self.0)(record).into_record_result())
     }
 }

@@ -71,11 +71,10 @@ mod record;
 mod redact;
 pub mod runtime;
 mod scan;
-mod send;
 pub mod source;
 pub mod testing;
 
-pub use error::{BatchError, BoxError, RecordError, RecordErrorKind, RecordFailure};
+pub use error::{BatchError, BoxError, RecordError, RecordErrorKind, RecordFailure, SkipReason};
 pub use event::BatchEvent;
 pub use extract::{FromRecord, Json, NewImage, OldImage, State};
 pub use handler::{FnHandler, IntoRecordResult, RecordHandler, handler_fn};
@@ -83,7 +82,6 @@ pub use hooks::{NoHooks, RecordHooks};
 pub use outcome::{BatchReport, RecordOutcome};
 pub use processor::{BatchProcessor, DeadlineExt, DefaultProcessor, FifoPolicy, Processor};
 pub use record::RecordCx;
-pub use send::MaybeSend;
 pub use source::{KafkaBatchItemFailure, KafkaEventResponse, KafkaItemIdentifier, StreamSource};
 
 pub use aws_lambda_events::dynamodb;
@@ -104,9 +102,25 @@ pub use batch_macros::batch_handler;
 pub mod __private;
 
 /// The names a handler file needs: `use batch_core::prelude::*;`.
+///
+/// It brings the attribute, the raw record types and their modules, the extractors, the Lambda
+/// context and event, the error types, and [`DeadlineExt`] for the time left:
+///
+/// ```
+/// use batch_core::prelude::*;
+///
+/// #[batch_handler(source = "sqs", entrypoint = false)]
+/// async fn handle(message: &SqsMessage, context: &Context) -> Result<(), BoxError> {
+///     if context.remaining().is_some_and(|left| left.as_millis() < 100) {
+///         return Err(format!("too little time left for {:?}", message.message_id).into());
+///     }
+///     Ok(())
+/// }
+/// # fn main() {}
+/// ```
 pub mod prelude {
     pub use crate::batch_handler;
     pub use crate::{BatchError, BoxError, Context, Json, LambdaEvent, NewImage, OldImage};
-    pub use crate::{KafkaRecord, KinesisEventRecord, RecordError, SqsMessage, State};
+    pub use crate::{DeadlineExt, KafkaRecord, KinesisEventRecord, RecordError, SqsMessage, State};
     pub use aws_lambda_events::{dynamodb, kinesis, sqs};
 }

@@ -179,3 +179,37 @@ impl<T: DeserializeOwned> Payload for T {}
 /// extractor's.
 #[inline(always)]
 pub const fn assert_payload<T: Payload>() {}
+
+/// `main` of `#[batch_handler(concurrent_invocations)]`: serves concurrent invocations. The
+/// expansion has no `cfg` of its own, so this macro is the switch: with the `concurrency-tokio`
+/// feature it calls `start_concurrent_with_init`, without it it is an error that names the
+/// feature, located where the user wrote `concurrent_invocations`.
+#[cfg(feature = "concurrency-tokio")]
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __batch_core_start_concurrent {
+    ($handler:expr) => {
+        $crate::runtime::start_concurrent($handler)
+    };
+    ($init:expr, $handler:expr) => {
+        $crate::runtime::start_concurrent_with_init($init, $handler)
+    };
+}
+
+/// `main` of `#[batch_handler(concurrent_invocations)]`: serves concurrent invocations. The
+/// expansion has no `cfg` of its own, so this macro is the switch: with the `concurrency-tokio`
+/// feature it calls `start_concurrent_with_init`, without it it is an error that names the
+/// feature, located where the user wrote `concurrent_invocations`.
+#[cfg(not(feature = "concurrency-tokio"))]
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __batch_core_start_concurrent {
+    ($($arguments:tt)*) => {
+        ::core::compile_error!(
+            "`concurrent_invocations` needs the `concurrency-tokio` feature of batch-core: \
+             enable it in Cargo.toml with `batch-core = { version = \"0.1\", features = [\"concurrency-tokio\"] }`"
+        )
+    };
+}
+
+pub use crate::__batch_core_start_concurrent as start_concurrent;

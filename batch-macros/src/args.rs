@@ -26,6 +26,7 @@ const ARGUMENTS: &[&str] = &[
     "hooks",
     "processor",
     "entrypoint",
+    "concurrent_invocations",
     "crate",
 ];
 
@@ -47,6 +48,10 @@ const RENAMED: &[(&str, &str)] = &[
     ("deadline_ms", "deadline_margin_ms"),
     ("init", "state"),
     ("main", "entrypoint"),
+    ("concurrent", "concurrent_invocations"),
+    ("run_concurrent", "concurrent_invocations"),
+    ("managed_instances", "concurrent_invocations"),
+    ("concurrent_requests", "concurrent_invocations"),
 ];
 
 /// A value and the tokens it was written with, for errors that point at them.
@@ -73,6 +78,8 @@ pub(crate) struct Config {
     pub(crate) hooks: Option<Expr>,
     pub(crate) processor: Option<Expr>,
     pub(crate) entrypoint: bool,
+    /// Whether the generated `main` serves concurrent invocations.
+    pub(crate) concurrent_invocations: Option<Spanned<bool>>,
     /// The path of `batch_core`: `::batch_core` unless `crate = "..."` renames it.
     pub(crate) krate: Path,
 }
@@ -92,6 +99,7 @@ impl Default for Config {
             hooks: None,
             processor: None,
             entrypoint: true,
+            concurrent_invocations: None,
             krate: syn::parse_quote!(::batch_core),
         }
     }
@@ -181,6 +189,9 @@ fn read_arg(config: &mut Config, name: &str, arg: Arg, errors: &mut Errors) {
         }
         "stop_on_first_failure" => {
             config.stop_on_first_failure = flag(&ident, value.as_ref(), errors);
+        }
+        "concurrent_invocations" => {
+            config.concurrent_invocations = flag(&ident, value.as_ref(), errors);
         }
         "raise_on_entire_batch_failure" => {
             config.raise_on_entire_batch_failure = bool_value(&ident, value.as_ref(), errors);
@@ -352,6 +363,17 @@ fn check(config: &Config, errors: &mut Errors) {
                 "`stop_on_first_failure` applies only to {}: {why}",
                 sources::stopping()
             ),
+        );
+    }
+    if let Some(concurrent) = &config.concurrent_invocations
+        && concurrent.value
+        && !config.entrypoint
+    {
+        errors.at(
+            concurrent.span,
+            "`concurrent_invocations` shapes the generated `main`, and `entrypoint = false` \
+             asks for none: drop one of them (your own `main` can call \
+             `batch_core::runtime::start_concurrent(lambda_handler)`)",
         );
     }
     let skips_groups = config.skip_group_on_error.as_ref().is_some_and(|s| s.value);
@@ -568,7 +590,8 @@ mod tests {
         let (config, errors) = messages(quote! {
             source = "sqs_fifo", skip_group_on_error, raise_on_entire_batch_failure = false,
             concurrency = 8, deadline_margin_ms = 1500, state = app::init,
-            hooks = Metrics::new(), processor = &WRITER, entrypoint = false, crate = "bc"
+            hooks = Metrics::new(), processor = &WRITER, entrypoint = true,
+            concurrent_invocations, crate = "bc"
         });
         assert!(errors.is_empty(), "{errors:?}");
         assert_eq!(config.source.map(|s| s.value.name), Some("sqs_fifo"));
@@ -577,7 +600,8 @@ mod tests {
         assert_eq!(config.concurrency.map(|c| c.value), Some(8));
         assert_eq!(config.deadline_margin_ms, Some(1500));
         assert!(config.state.is_some() && config.hooks.is_some() && config.processor.is_some());
-        assert!(!config.entrypoint);
+        assert!(config.entrypoint);
+        assert!(config.concurrent_invocations.unwrap().value);
         let krate = &config.krate;
         assert_eq!(quote!(#krate).to_string(), "bc");
     }
@@ -607,6 +631,43 @@ mod tests {
             errors
                 .iter()
                 .any(|e| e.starts_with("`skip_group_on_error` applies only"))
+        );
+    }
+
+    #[test]
+    fn concurrent_invocations_is_a_flag() {
+        let (config, errors) = messages(quote!(source = "sqs", concurrent_invocations = false));
+        assert!(errors.is_empty(), "{errors:?}");
+        assert!(!config.concurrent_invocations.unwrap().value);
+        let (_, errors) = messages(quote!(source = "sqs", concurrent_invocations = 4));
+        assert_eq!(
+            errors,
+            [
+                "`concurrent_invocations` is a flag: write `concurrent_invocations` alone, or \
+              `concurrent_invocations = true` / `concurrent_invocations = false`"
+            ]
+        );
+    }
+
+    #[test]
+    fn concurrent_invocations_needs_the_generated_main() {
+        let (_, errors) = messages(quote!(
+            source = "sqs",
+            concurrent_invocations,
+            entrypoint = false
+        ));
+        assert_eq!(errors.len(), 1, "{errors:?}");
+        assert!(errors[0].starts_with("`concurrent_invocations` shapes the generated `main`"));
+        let (_, errors) = messages(quote!(
+            source = "sqs",
+            concurrent_invocations = false,
+            entrypoint = false
+        ));
+        assert!(errors.is_empty(), "{errors:?}");
+        assert_eq!(suggestion("concurrent"), Some("concurrent_invocations"));
+        assert_eq!(
+            suggestion("concurrent_invocation"),
+            Some("concurrent_invocations")
         );
     }
 

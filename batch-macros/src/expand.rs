@@ -4,7 +4,7 @@
 //! decision is made in `batch_core`. It names only paths under `::batch_core::__private` (or the
 //! `crate = "..."` path), so a user depends on `batch-core` alone.
 
-use proc_macro2::{Group, Literal, Span, TokenStream, TokenTree};
+use proc_macro2::{Delimiter, Group, Literal, Span, TokenStream, TokenTree};
 use quote::{ToTokens, quote};
 use syn::{Ident, Item};
 
@@ -76,7 +76,7 @@ fn head_tokens(item: &Item) -> TokenStream {
     // Visibility: `pub` and an optional `(crate)`.
     if matches!(tokens.get(i), Some(TokenTree::Ident(id)) if id == "pub") {
         i += 1;
-        if matches!(tokens.get(i), Some(TokenTree::Group(g)) if g.delimiter() == proc_macro2::Delimiter::Parenthesis)
+        if matches!(tokens.get(i), Some(TokenTree::Group(g)) if g.delimiter() == Delimiter::Parenthesis)
         {
             i += 1;
         }
@@ -233,17 +233,35 @@ fn expand(config: &Config, source: &Source, handler: &Handler) -> TokenStream {
         }
     };
 
-    let main = config.entrypoint.then(|| match &config.state {
-        Some(init) => quote! {
-            fn main() -> #p::ExitCode {
-                #p::start_with_init(#state_cell.init(#init), lambda_handler)
+    let main = config.entrypoint.then(|| {
+        let concurrent = config
+            .concurrent_invocations
+            .as_ref()
+            .filter(|concurrent| concurrent.value);
+        let arguments = match &config.state {
+            Some(init) => quote!(#state_cell.init(#init), lambda_handler),
+            None => quote!(lambda_handler),
+        };
+        let call = match concurrent {
+            // Without batch-core's `concurrency-tokio` feature, `start_concurrent!` is an error
+            // that names the feature. rustc reports it at the macro call, so the call (path and
+            // parentheses, not the arguments inside) is located at the user's argument.
+            Some(concurrent) => {
+                let span = Span::call_site().located_at(concurrent.span);
+                let mut parenthesized = Group::new(Delimiter::Parenthesis, arguments);
+                parenthesized.set_span(span);
+                let mut call = respan(quote!(#p::start_concurrent!), span);
+                call.extend([TokenTree::Group(parenthesized)]);
+                call
             }
-        },
-        None => quote! {
+            None if config.state.is_some() => quote!(#p::start_with_init(#arguments)),
+            None => quote!(#p::start(#arguments)),
+        };
+        quote! {
             fn main() -> #p::ExitCode {
-                #p::start(lambda_handler)
+                #call
             }
-        },
+        }
     });
 
     quote! {

@@ -48,8 +48,8 @@ use proc_macro::TokenStream;
 ///   (`AWS_LAMBDA_RUNTIME_API` set) serves invocations with `lambda_handler`; otherwise it is a
 ///   command-line tool that runs `lambda_handler` once on an event file (**local invoke**):
 ///   `cargo run --bin orders -- events/orders.json` prints the response as one line of JSON, or
-///   `Error: ...` on stderr and exits 1. With batch-core's `concurrency-tokio` feature it serves
-///   concurrent invocations (Lambda Managed Instances).
+///   `Error: ...` on stderr and exits 1. With `concurrent_invocations` it serves several
+///   invocations at once (Lambda Managed Instances).
 ///
 /// A record *fails* when the function returns `Err`, panics, or a parameter cannot be extracted
 /// (a body that is not valid JSON for `T`); the other records go on. When every record failed,
@@ -70,13 +70,20 @@ use proc_macro::TokenStream;
 /// | `hooks = expr` | a value implementing `RecordHooks`, built once per process, called on every success and failure | none |
 /// | `processor = expr` | a custom `Processor`, built once per process, used instead of the built-in one | built-in |
 /// | `entrypoint = false` | emit `lambda_handler` but no `main` (libraries, tests, a `main` of your own) | `true` |
+/// | `concurrent_invocations` | `main` serves as many invocations at once as `AWS_LAMBDA_MAX_CONCURRENCY` says (Lambda Managed Instances); needs batch-core's `concurrency-tokio` feature and a handler whose future is `Send` | off |
 /// | `crate = "path"` | the path of `batch_core` when the dependency is renamed | `batch_core` |
 ///
-/// Flags (`skip_group_on_error`, `stop_on_first_failure`) are written alone or as `= true` /
-/// `= false`. Values must be literals: an unknown or misspelled argument, a value of the wrong
-/// kind, `skip_group_on_error` without `sqs_fifo`, `stop_on_first_failure` on SQS, `concurrency`
-/// on a plain `fn` or `concurrency > 1` on `sqs_fifo` without `skip_group_on_error` are compile
-/// errors at the offending token.
+/// `concurrency = N` interleaves the records' async work on the one task that runs the
+/// invocation: while one record awaits I/O, another runs. Blocking or CPU-bound work does not
+/// interleave (8 records that each `std::thread::sleep` for 2 s take 16 s at `concurrency = 8`):
+/// run it with `tokio::task::spawn_blocking(...).await`.
+///
+/// Flags (`skip_group_on_error`, `stop_on_first_failure`, `concurrent_invocations`) are written
+/// alone or as `= true` / `= false`. Values must be literals: an unknown or misspelled argument,
+/// a value of the wrong kind, `skip_group_on_error` without `sqs_fifo`, `stop_on_first_failure`
+/// on SQS, `concurrency` on a plain `fn`, `concurrency > 1` on `sqs_fifo` without
+/// `skip_group_on_error`, and `concurrent_invocations` without batch-core's `concurrency-tokio`
+/// feature or with `entrypoint = false` are compile errors at the offending token.
 ///
 /// # The function
 ///

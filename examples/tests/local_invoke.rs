@@ -358,3 +358,13 @@ fn an_empty_batch_answers_an_empty_failure_list() {
     assert_eq!(output.status.code(), Some(0));
     assert_eq!(stdout(&output), "{\"batchItemFailures\":[]}\n");
 }
+
+#[cfg(feature = "concurrency-tokio")]
+#[test]
+fn concurrent_invocations_example_runs_in_local_invoke_too() {
+    assert_response(
+        env!("CARGO_BIN_EXE_concurrent_invocations"),
+        "concurrent-invocations.json",
+        r#"{"batchItemFailures":[{"itemIdentifier":"9e8d7c6b-5a4f-4e3d-8c2b-1a0f9e8d7c6b"}]}"#,
+    );
+}

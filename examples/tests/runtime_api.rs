@@ -135,3 +135,55 @@ fn an_init_error_that_cannot_be_posted_is_logged_and_the_function_still_exits_1(
         );
     }
 }
+
+/// One SQS batch of one resize request that waits `io_ms` on I/O.
+#[cfg(feature = "concurrency-tokio")]
+fn resize_batch(id: &str, io_ms: u64) -> String {
+    format!(
+        r#"{{"Records": [{{"messageId": "{id}", "eventSource": "aws:sqs",
+            "body": "{{\"image\": \"{id}.png\", \"width\": 64, \"io_ms\": {io_ms}}}"}}]}}"#
+    )
+}
+
+#[cfg(feature = "concurrency-tokio")]
+#[test]
+fn concurrent_invocations_overlap_under_managed_instances() {
+    // The first invocation waits 3 s; the second none. Served one at a time, the first is
+    // answered first; served two at a time, the second is answered while the first still waits.
+    let mock = MockRuntime::start(vec![resize_batch("slow", 3000), resize_batch("fast", 0)]);
+    let _function = mock.spawn_function_with_env(
+        env!("CARGO_BIN_EXE_concurrent_invocations"),
+        &[("AWS_LAMBDA_MAX_CONCURRENCY", "2")],
+    );
+    let empty = r#"{"batchItemFailures":[]}"#;
+    assert_eq!(
+        mock.next_posted(),
+        Posted::Response {
+            request_id: "req-2".into(),
+            body: empty.into()
+        }
+    );
+    assert_eq!(
+        mock.next_posted(),
+        Posted::Response {
+            request_id: "req-1".into(),
+            body: empty.into()
+        }
+    );
+}
+
+#[cfg(feature = "concurrency-tokio")]
+#[test]
+fn concurrent_invocations_without_max_concurrency_serve_one_at_a_time() {
+    let mock = MockRuntime::start(vec![resize_batch("slow", 300), resize_batch("fast", 0)]);
+    let _function = mock.spawn_function(env!("CARGO_BIN_EXE_concurrent_invocations"));
+    for request_id in ["req-1", "req-2"] {
+        let Posted::Response {
+            request_id: posted, ..
+        } = mock.next_posted()
+        else {
+            panic!("both batches succeed");
+        };
+        assert_eq!(posted, request_id);
+    }
+}

@@ -5,7 +5,7 @@ mod spec_support;
 
 use batch_core::source::Sqs;
 use batch_core::testing::{event_from_file, event_from_records, fifo_message, sqs_message};
-use batch_core::{BatchEvent, BatchProcessor, LambdaEvent, RecordErrorKind};
+use batch_core::{BatchEvent, BatchProcessor, LambdaEvent, RecordErrorKind, SkipReason};
 use serde_json::Value;
 use spec_support::{Plan, R5_SKIPPED, R6_SKIPPED, all_failed, ids, reported};
 
@@ -67,7 +67,10 @@ async fn skipped_records_carry_the_r5_message() {
     for outcome in &outcomes[2..] {
         let error = outcome.error().expect("skipped records fail");
         assert_eq!(error.to_string(), R5_SKIPPED);
-        assert_eq!(error.kind(), RecordErrorKind::Skipped);
+        assert_eq!(
+            error.kind(),
+            RecordErrorKind::Skipped(SkipReason::PreviousRecordFailed)
+        );
     }
 }
 

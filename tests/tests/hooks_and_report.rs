@@ -11,7 +11,7 @@ use batch_core::source::{BatchSource, Kinesis, Sqs};
 use batch_core::testing::{event_from_records, fifo_message, kinesis_record, sqs_message};
 use batch_core::{
     BatchError, BatchProcessor, BatchReport, BoxError, Context, Json, Processor, RecordCx,
-    RecordError, RecordErrorKind, RecordHandler, RecordHooks,
+    RecordError, RecordErrorKind, RecordHandler, RecordHooks, SkipReason,
 };
 use serde_json::json;
 use spec_support::{Plan, R5_SKIPPED, R6_SKIPPED, all_failed, ids, reported};
@@ -127,7 +127,10 @@ async fn the_failure_hook_sees_fifo_records_skipped_by_r5() {
             failed(3, "4", R5_SKIPPED),
         ]
     );
-    assert_eq!(hooks.kind(2), RecordErrorKind::Skipped);
+    assert_eq!(
+        hooks.kind(2),
+        RecordErrorKind::Skipped(SkipReason::PreviousRecordFailed)
+    );
     assert_eq!(plan.ran(), [0, 1]);
 }
 
@@ -307,7 +310,10 @@ async fn the_failure_hook_sees_stream_records_not_started_under_r15() {
     assert_eq!(seen[0], ok(0, "0", "0"));
     assert_eq!(seen[1], failed(1, "1", &Plan::message(1)));
     assert!(seen[2].2.is_err() && seen[3].2.is_err(), "{seen:?}");
-    assert_eq!(hooks.kind(2), RecordErrorKind::Skipped);
+    assert_eq!(
+        hooks.kind(2),
+        RecordErrorKind::Skipped(SkipReason::EarlierRecordFailed)
+    );
 }
 
 // ---------------------------------------------------------------------------------------------

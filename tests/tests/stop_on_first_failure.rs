@@ -3,12 +3,14 @@
 use std::sync::Mutex;
 use std::time::Duration;
 
-use batch_core::processor::EARLIER_RECORD_FAILED;
 use batch_core::source::{BatchSource, DynamoDb, Kinesis};
 use batch_core::testing::{dynamodb_record, event_from_records, kinesis_record};
 use batch_core::{
-    BatchError, BatchProcessor, RecordCx, RecordError, RecordErrorKind, RecordHandler,
+    BatchError, BatchProcessor, RecordCx, RecordError, RecordErrorKind, RecordHandler, SkipReason,
 };
+
+/// The message of a record reported because an earlier one failed under stop_on_first_failure.
+const SKIPPED: &str = "not processed: an earlier record failed and stop_on_first_failure is on";
 use serde_json::json;
 
 /// Fails the records whose position is listed; records the positions that ran. Each record
@@ -96,13 +98,13 @@ async fn kinesis_sequential_stops_at_the_first_failure() {
         errors,
         [
             (1, "record 1 failed".to_string()),
-            (2, EARLIER_RECORD_FAILED.to_string()),
-            (3, EARLIER_RECORD_FAILED.to_string()),
+            (2, SKIPPED.to_string()),
+            (3, SKIPPED.to_string()),
         ]
     );
     assert_eq!(
         report.failures().nth(1).unwrap().1.kind(),
-        RecordErrorKind::Skipped
+        RecordErrorKind::Skipped(SkipReason::EarlierRecordFailed)
     );
     let response = report.into_response().unwrap();
     let ids: Vec<_> = response

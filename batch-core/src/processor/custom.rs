@@ -8,7 +8,6 @@ use crate::error::{BatchError, BoxError, RecordError};
 use crate::handler::RecordHandler;
 use crate::outcome::BatchReport;
 use crate::record::RecordCx;
-use crate::send::MaybeSend;
 use crate::source::BatchSource;
 
 /// The lifecycle of one batch: prepare once, process each record, clean up once, build the
@@ -75,10 +74,7 @@ pub trait Processor<S: BatchSource, T> {
     type Batch;
 
     /// Runs once before the first record; an error fails the invocation and no record starts.
-    fn prepare(
-        &self,
-        context: &Context,
-    ) -> impl Future<Output = Result<Self::Batch, BoxError>> + MaybeSend;
+    fn prepare(&self, context: &Context) -> impl Future<Output = Result<Self::Batch, BoxError>>;
 
     /// Processes one record; by default, calls the handler.
     fn process_record<H>(
@@ -86,7 +82,7 @@ pub trait Processor<S: BatchSource, T> {
         batch: &Self::Batch,
         record: &RecordCx<'_, S>,
         handler: &H,
-    ) -> impl Future<Output = Result<T, RecordError>> + MaybeSend
+    ) -> impl Future<Output = Result<T, RecordError>>
     where
         H: RecordHandler<S, Output = T>,
     {
@@ -100,7 +96,7 @@ pub trait Processor<S: BatchSource, T> {
         &self,
         batch: Self::Batch,
         report: &mut BatchReport<S, T>,
-    ) -> impl Future<Output = Result<(), BoxError>> + MaybeSend {
+    ) -> impl Future<Output = Result<(), BoxError>> {
         let _ = (batch, report);
         std::future::ready(Ok(()))
     }
@@ -120,7 +116,7 @@ pub struct DefaultProcessor;
 impl<S: BatchSource, T> Processor<S, T> for DefaultProcessor {
     type Batch = ();
 
-    fn prepare(&self, _: &Context) -> impl Future<Output = Result<(), BoxError>> + MaybeSend {
+    fn prepare(&self, _: &Context) -> impl Future<Output = Result<(), BoxError>> {
         std::future::ready(Ok(()))
     }
 }
@@ -129,10 +125,7 @@ impl<S: BatchSource, T> Processor<S, T> for DefaultProcessor {
 impl<S: BatchSource, T, P: Processor<S, T>> Processor<S, T> for &P {
     type Batch = P::Batch;
 
-    fn prepare(
-        &self,
-        context: &Context,
-    ) -> impl Future<Output = Result<Self::Batch, BoxError>> + MaybeSend {
+    fn prepare(&self, context: &Context) -> impl Future<Output = Result<Self::Batch, BoxError>> {
         (**self).prepare(context)
     }
 
@@ -141,7 +134,7 @@ impl<S: BatchSource, T, P: Processor<S, T>> Processor<S, T> for &P {
         batch: &Self::Batch,
         record: &RecordCx<'_, S>,
         handler: &H,
-    ) -> impl Future<Output = Result<T, RecordError>> + MaybeSend
+    ) -> impl Future<Output = Result<T, RecordError>>
     where
         H: RecordHandler<S, Output = T>,
     {
@@ -152,7 +145,7 @@ impl<S: BatchSource, T, P: Processor<S, T>> Processor<S, T> for &P {
         &self,
         batch: Self::Batch,
         report: &mut BatchReport<S, T>,
-    ) -> impl Future<Output = Result<(), BoxError>> + MaybeSend {
+    ) -> impl Future<Output = Result<(), BoxError>> {
         (**self).cleanup(batch, report)
     }
 

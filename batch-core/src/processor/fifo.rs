@@ -3,13 +3,7 @@
 
 use std::collections::HashSet;
 
-use crate::error::{RecordError, RecordErrorKind};
-
-/// The message of a record not started because an earlier record failed (R5).
-pub const PREVIOUS_RECORD_FAILED: &str = "A previous record failed processing";
-/// The message of a record not started because an earlier record of its group failed (R6).
-pub const PREVIOUS_GROUP_RECORD_FAILED: &str =
-    "A previous record from this message group failed processing";
+use crate::error::{RecordError, SkipReason};
 
 /// How an SQS FIFO batch treats the records after a failure.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -44,16 +38,12 @@ impl FifoState {
     /// The error of a record that must not start, or `None` when it may start.
     pub(crate) fn blocked(&self, group: Option<&str>) -> Option<RecordError> {
         if self.stopped {
-            return Some(RecordError::new(
-                RecordErrorKind::Skipped,
-                PREVIOUS_RECORD_FAILED,
-            ));
+            return Some(RecordError::skipped(SkipReason::PreviousRecordFailed));
         }
         match group {
-            Some(group) if self.failed_groups.contains(group) => Some(RecordError::new(
-                RecordErrorKind::Skipped,
-                PREVIOUS_GROUP_RECORD_FAILED,
-            )),
+            Some(group) if self.failed_groups.contains(group) => {
+                Some(RecordError::skipped(SkipReason::PreviousGroupRecordFailed))
+            }
             _ => None,
         }
     }
@@ -64,10 +54,10 @@ impl FifoState {
             FifoPolicy::None => {}
             FifoPolicy::StopOnFirstFailure => self.stopped = true,
             FifoPolicy::SkipGroupOnError => {
-                if let Some(group) = group {
-                    if !self.failed_groups.contains(group) {
-                        self.failed_groups.insert(group.to_owned());
-                    }
+                if let Some(group) = group
+                    && !self.failed_groups.contains(group)
+                {
+                    self.failed_groups.insert(group.to_owned());
                 }
             }
         }
@@ -77,15 +67,18 @@ impl FifoState {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::error::RecordErrorKind;
 
     #[test]
     fn stop_on_first_failure_blocks_everything_after() {
         let mut state = FifoState::new(FifoPolicy::StopOnFirstFailure);
         assert!(state.blocked(Some("g")).is_none());
         state.failed(Some("g"));
+        let blocked = state.blocked(Some("other")).unwrap();
+        assert_eq!(blocked.to_string(), "A previous record failed processing");
         assert_eq!(
-            state.blocked(Some("other")).unwrap().to_string(),
-            PREVIOUS_RECORD_FAILED
+            blocked.kind(),
+            RecordErrorKind::Skipped(SkipReason::PreviousRecordFailed)
         );
         assert!(state.blocked(None).is_some());
     }
@@ -95,9 +88,14 @@ mod tests {
         let mut state = FifoState::new(FifoPolicy::SkipGroupOnError);
         state.failed(Some("g1"));
         state.failed(None);
+        let blocked = state.blocked(Some("g1")).unwrap();
         assert_eq!(
-            state.blocked(Some("g1")).unwrap().to_string(),
-            PREVIOUS_GROUP_RECORD_FAILED
+            blocked.to_string(),
+            "A previous record from this message group failed processing"
+        );
+        assert_eq!(
+            blocked.kind(),
+            RecordErrorKind::Skipped(SkipReason::PreviousGroupRecordFailed)
         );
         assert!(state.blocked(Some("g2")).is_none());
         assert!(state.blocked(None).is_none());

@@ -21,8 +21,7 @@ use lambda_runtime::{Context, LambdaEvent};
 
 pub use custom::{DefaultProcessor, Processor};
 pub use deadline::{DEADLINE_APPROACHING, DeadlineExt};
-pub use fifo::{FifoPolicy, PREVIOUS_GROUP_RECORD_FAILED, PREVIOUS_RECORD_FAILED};
-pub use rules::EARLIER_RECORD_FAILED;
+pub use fifo::FifoPolicy;
 
 use crate::error::BatchError;
 use crate::event::BatchEvent;
@@ -215,6 +214,10 @@ impl<S: BatchSource, P, K> BatchProcessor<S, P, K> {
     /// Kinesis partition key, DynamoDB item keys) still run one after another in input order,
     /// and the response lists failures in input order. `0` counts as `1`. An SQS FIFO batch
     /// without [`skip_group_on_error`](Self::skip_group_on_error) runs one record at a time.
+    ///
+    /// Only async work interleaves: the records share one task, so blocking or CPU-bound work
+    /// runs one record at a time (8 records that each `std::thread::sleep` for 2 s take 16 s at
+    /// `concurrency(8)`). Run such work with `tokio::task::spawn_blocking(...).await`.
     ///
     /// ```
     /// use batch_core::{BatchProcessor, Json, RecordCx, RecordError, RecordHandler};

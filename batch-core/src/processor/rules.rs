@@ -5,12 +5,7 @@ use std::collections::HashSet;
 
 use super::deadline::DeadlineGuard;
 use super::fifo::FifoState;
-use crate::error::{RecordError, RecordErrorKind};
-
-/// The message of a stream record reported without running, or after running, because an
-/// earlier record failed and stop-on-first-failure is on (R15).
-pub const EARLIER_RECORD_FAILED: &str =
-    "not processed: an earlier record failed and stop_on_first_failure is on";
+use crate::error::{RecordError, SkipReason};
 
 /// What the rules have seen so far in one batch.
 #[derive(Debug)]
@@ -84,12 +79,13 @@ impl StartRules {
 
 /// The error of a record reported because of R15.
 pub(crate) fn stop_error() -> RecordError {
-    RecordError::new(RecordErrorKind::Skipped, EARLIER_RECORD_FAILED)
+    RecordError::skipped(SkipReason::EarlierRecordFailed)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::error::RecordErrorKind;
     use crate::processor::fifo::FifoPolicy;
 
     fn rules(stop_per_key: bool) -> StartRules {
@@ -115,8 +111,8 @@ mod tests {
         let mut rules = rules(true);
         rules.failed(1, Some("orders-0"));
         assert_eq!(
-            rules.blocked(2, Some("orders-0")).unwrap().to_string(),
-            EARLIER_RECORD_FAILED
+            rules.blocked(2, Some("orders-0")).unwrap().kind(),
+            RecordErrorKind::Skipped(SkipReason::EarlierRecordFailed)
         );
         assert!(rules.blocked(3, Some("orders-1")).is_none());
         assert!(rules.blocked(4, None).is_none());

@@ -49,10 +49,10 @@ impl Schedule {
 
     /// Notes that a record is done (ran or not), freeing the next record of its key.
     pub(crate) fn done(&mut self, position: usize) {
-        if let Schedule::ByKey { successor, ready } = self {
-            if let Some(next) = successor[position] {
-                ready.push(Reverse(next));
-            }
+        if let Schedule::ByKey { successor, ready } = self
+            && let Some(next) = successor[position]
+        {
+            ready.push(Reverse(next));
         }
     }
 }

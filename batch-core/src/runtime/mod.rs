@@ -9,6 +9,8 @@
 //! that variable is set, so that the deadline guard (`deadline_margin_ms`) can be tried locally:
 //! `LAMBDA_BATCH_REMAINING_MS=1900 BIN EVENT.json`. An invalid value is an `Error:` (exit 1).
 
+#[cfg(feature = "concurrency-tokio")]
+mod concurrent;
 mod init_error;
 mod local;
 
@@ -20,6 +22,9 @@ use serde::Serialize;
 
 use crate::error::{BatchError, BoxError};
 use crate::event::BatchEvent;
+
+#[cfg(feature = "concurrency-tokio")]
+pub use concurrent::{start_concurrent, start_concurrent_with_init};
 
 /// The environment variable Lambda sets to the Runtime API's address.
 pub const RUNTIME_API_VAR: &str = "AWS_LAMBDA_RUNTIME_API";
@@ -70,6 +75,22 @@ where
     Fut: HandlerFuture<R>,
     R: Serialize + Send + 'static,
 {
+    launch(init, handler, |handler| {
+        lambda_runtime::run(lambda_runtime::service_fn(handler))
+    })
+}
+
+/// Sets up tracing and the tokio runtime, then serves invocations with `run_loop` under Lambda,
+/// or runs local invoke otherwise.
+fn launch<I, F, Fut, R, L, LoopFut>(init: I, handler: F, run_loop: L) -> ExitCode
+where
+    I: Future<Output = Result<(), BoxError>>,
+    F: HandlerFn<Fut, R>,
+    Fut: HandlerFuture<R>,
+    R: Serialize + Send + 'static,
+    L: FnOnce(F) -> LoopFut,
+    LoopFut: Future<Output = Result<(), lambda_runtime::Error>>,
+{
     let under_lambda = std::env::var_os(RUNTIME_API_VAR).is_some();
     if under_lambda {
         init_tracing(std::io::stdout);
@@ -89,19 +110,18 @@ where
     };
     runtime.block_on(async {
         if under_lambda {
-            serve(init, handler).await
+            serve(init, handler, run_loop).await
         } else {
             local::invoke(init, handler).await
         }
     })
 }
 
-async fn serve<I, F, Fut, R>(init: I, handler: F) -> ExitCode
+async fn serve<I, F, L, LoopFut>(init: I, handler: F, run_loop: L) -> ExitCode
 where
     I: Future<Output = Result<(), BoxError>>,
-    F: HandlerFn<Fut, R>,
-    Fut: HandlerFuture<R>,
-    R: Serialize + Send + 'static,
+    L: FnOnce(F) -> LoopFut,
+    LoopFut: Future<Output = Result<(), lambda_runtime::Error>>,
 {
     if let Err(e) = init.await {
         let error = BatchError::State(e);
@@ -122,26 +142,6 @@ where
     }
 }
 
-#[cfg(not(feature = "concurrency-tokio"))]
-async fn run_loop<F, Fut, R>(handler: F) -> Result<(), lambda_runtime::Error>
-where
-    F: HandlerFn<Fut, R>,
-    Fut: HandlerFuture<R>,
-    R: Serialize + Send + 'static,
-{
-    lambda_runtime::run(lambda_runtime::service_fn(handler)).await
-}
-
-#[cfg(feature = "concurrency-tokio")]
-async fn run_loop<F, Fut, R>(handler: F) -> Result<(), lambda_runtime::Error>
-where
-    F: HandlerFn<Fut, R>,
-    Fut: HandlerFuture<R>,
-    R: Serialize + Send + 'static,
-{
-    lambda_runtime::run_concurrent(lambda_runtime::service_fn(handler)).await
-}
-
 /// Sets up the default `tracing` subscriber once, unless the program already set one.
 fn init_tracing<W>(writer: W)
 where
@@ -154,33 +154,11 @@ where
 
 /// A `lambda_handler` function: takes the event, returns the response or a [`BatchError`].
 ///
-/// With the `concurrency-tokio` feature it must also be `Clone + Send + 'static`, as
-/// `lambda_runtime::run_concurrent` requires.
-#[cfg(not(feature = "concurrency-tokio"))]
+/// Its future need not be `Send`: invocations are served one at a time on the thread that
+/// started them. `start_concurrent` (feature `concurrency-tokio`) asks for more.
 pub trait HandlerFn<Fut, R>: Fn(LambdaEvent<BatchEvent>) -> Fut {}
-#[cfg(not(feature = "concurrency-tokio"))]
 impl<F: Fn(LambdaEvent<BatchEvent>) -> Fut, Fut, R> HandlerFn<Fut, R> for F {}
 
-/// A `lambda_handler` function: takes the event, returns the response or a [`BatchError`].
-///
-/// With the `concurrency-tokio` feature it must also be `Clone + Send + 'static`, as
-/// `lambda_runtime::run_concurrent` requires.
-#[cfg(feature = "concurrency-tokio")]
-pub trait HandlerFn<Fut, R>: Fn(LambdaEvent<BatchEvent>) -> Fut + Clone + Send + 'static {}
-#[cfg(feature = "concurrency-tokio")]
-impl<F, Fut, R> HandlerFn<Fut, R> for F where
-    F: Fn(LambdaEvent<BatchEvent>) -> Fut + Clone + Send + 'static
-{
-}
-
-/// The future of a `lambda_handler` (also `Send + 'static` with `concurrency-tokio`).
-#[cfg(not(feature = "concurrency-tokio"))]
+/// The future of a `lambda_handler`.
 pub trait HandlerFuture<R>: Future<Output = Result<R, BatchError>> {}
-#[cfg(not(feature = "concurrency-tokio"))]
 impl<T: Future<Output = Result<R, BatchError>>, R> HandlerFuture<R> for T {}
-
-/// The future of a `lambda_handler` (also `Send + 'static` with `concurrency-tokio`).
-#[cfg(feature = "concurrency-tokio")]
-pub trait HandlerFuture<R>: Future<Output = Result<R, BatchError>> + Send + 'static {}
-#[cfg(feature = "concurrency-tokio")]
-impl<T, R> HandlerFuture<R> for T where T: Future<Output = Result<R, BatchError>> + Send + 'static {}
