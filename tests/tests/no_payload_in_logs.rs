@@ -8,9 +8,10 @@ mod spec_support;
 use std::io::Write;
 use std::sync::{Arc, Mutex};
 
-use batch_core::source::{BatchSource, DynamoDb, Kinesis, Sqs};
+use batch_core::source::{BatchSource, DynamoDb, Kafka, Kinesis, Sqs};
 use batch_core::testing::{
-    dynamodb_record, event_from_records, fifo_message, kinesis_record, sqs_message,
+    dynamodb_record, event_from_records, event_from_str, fifo_message, kafka_event, kafka_record,
+    kinesis_record, sqs_message,
 };
 use batch_core::{
     BatchError, BatchProcessor, Json, NewImage, RecordCx, RecordError, RecordHandler, RecordHooks,
@@ -705,5 +706,100 @@ async fn payload_detail_is_the_explicit_opt_in_to_values() {
     );
     // A handler's own error carries no payload detail.
     assert_eq!(RecordError::handler("declined").payload_detail(), None);
+    assert_clean("the logs", &logs.text());
+}
+
+// ---------------------------------------------------------------------------------------------
+// Kafka
+
+fn kafka(offset: i64, value: &[u8]) -> Value {
+    kafka_record("orders", 0, offset, Some(value))
+}
+
+#[tokio::test]
+async fn kafka_values_never_reach_logs_or_errors() {
+    let logs = Logs::capture();
+    let handler =
+        handler_fn(|r: &RecordCx<'_, Kafka>| r.extract::<Json<Order>>().map(|o| o.quantity));
+    let mut records = vec![kafka(0, GOOD_ORDER.as_bytes())];
+    let mut says: Vec<&str> = Vec::new();
+    for (offset, (_, body, said)) in (1..).zip(bad_bodies()) {
+        records.push(kafka(offset, body.as_bytes()));
+        says.push(said);
+    }
+    // `SECRET-TOKEN-123`: its first byte outside the base64 alphabet is `-`, at offset 6.
+    let mut not_base64 = kafka(100, b"");
+    not_base64["value"] = json!(SECRET);
+    records.push(not_base64);
+    says.push("`value` is not valid base64: a byte at offset 6 is not in its alphabet");
+    let mut value_number = kafka(101, b"");
+    value_number["value"] = json!(NUMBER.parse::<u64>().unwrap());
+    records.push(value_number);
+    says.push("`value` is a number, not a string");
+
+    let event = kafka_event(records.clone());
+    let report = BatchProcessor::<Kafka>::new()
+        .process(&event.payload, &event.context, &handler)
+        .await
+        .unwrap();
+    assert!(report.outcomes()[0].is_success(), "the good record failed");
+    assert_eq!(report.len(), says.len() + 1);
+    for (position, said) in says.iter().enumerate() {
+        let error = report.outcomes()[position + 1]
+            .error()
+            .unwrap_or_else(|| panic!("record {} did not fail", position + 1));
+        assert_error_clean("a Kafka record", error);
+        let message = error.to_string();
+        assert!(message.contains(said), "expected {said:?} in {message}");
+    }
+
+    let error = BatchProcessor::<Kafka>::new()
+        .run(kafka_event(records[1..].to_vec()), &handler)
+        .await
+        .unwrap_err();
+    assert!(matches!(error, BatchError::AllFailed { .. }), "{error}");
+    assert_batch_error_clean("AllFailed", &error);
+
+    let text = logs.text();
+    assert_clean("the logs", &text);
+    assert!(text.contains("record failed"), "{text}");
+}
+
+#[tokio::test]
+async fn kafka_identifiers_and_event_sources_quote_nothing() {
+    let logs = Logs::capture();
+    let handler = handler_fn(|_: &RecordCx<'_, Kafka>| ());
+    let run = |event| async { BatchProcessor::<Kafka>::new().run(event, &handler).await };
+
+    let mut topic = kafka(1, b"{}");
+    topic["topic"] = json!(NUMBER.parse::<u64>().unwrap());
+    let mut offset = kafka(2, b"{}");
+    offset["offset"] = json!(SECRET);
+    for (bad, says) in [
+        (topic, "`topic` is a number, not a string"),
+        (offset, "`offset` is a string, not an integer"),
+    ] {
+        let error = run(kafka_event([kafka(0, b"{}"), bad])).await.unwrap_err();
+        assert!(
+            matches!(error, BatchError::UnidentifiableRecord { .. }),
+            "{error}"
+        );
+        assert_batch_error_clean("an unidentifiable Kafka record", &error);
+        assert!(error.to_string().contains(says), "{says:?}: {error}");
+    }
+
+    for (source, says) in [
+        (json!(SECRET), "it comes from another source"),
+        (
+            json!({ "name": SECRET }),
+            "its `eventSource` is an object, not a string",
+        ),
+    ] {
+        let event = json!({ "eventSource": source, "records": { "orders-0": [kafka(0, b"{}")] } });
+        let error = run(event_from_str(&event.to_string())).await.unwrap_err();
+        assert!(matches!(error, BatchError::InvalidEvent { .. }), "{error}");
+        assert_batch_error_clean("a Kafka event of another source", &error);
+        assert!(error.to_string().contains(says), "{says:?}: {error}");
+    }
     assert_clean("the logs", &logs.text());
 }
