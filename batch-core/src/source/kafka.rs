@@ -470,11 +470,11 @@ mod tests {
             (r#"{"partition":0,"offset":1}"#, None),
             (
                 r#"{"topic":"t","partition":0,"offset":1.5}"#,
-                Some("`offset` is a number, not an integer"),
+                Some("`offset` is a number that is not an integer of at most 64 bits"),
             ),
             (
                 r#"{"topic":"t","partition":0,"offset":9223372036854775808}"#,
-                Some("`offset` is a number, not an integer"),
+                Some("`offset` is a number that is not an integer of at most 64 bits"),
             ),
             (
                 r#"{"topic":"t","partition":"0","offset":1}"#,
