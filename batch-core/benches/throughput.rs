@@ -4,16 +4,21 @@
 //!
 //! `cargo bench -p batch-core --bench throughput`
 
+use base64::Engine;
+use base64::engine::general_purpose::STANDARD as BASE64;
 use batch_core::aws_lambda_events::dynamodb::Event as DynamoDbEvent;
+use batch_core::aws_lambda_events::kafka::KafkaEvent;
 use batch_core::aws_lambda_events::kinesis::KinesisEvent;
 use batch_core::aws_lambda_events::sqs::{SqsBatchResponse, SqsEvent, SqsMessage};
 use batch_core::aws_lambda_events::streams::{DynamoDbEventResponse, KinesisEventResponse};
-use batch_core::source::{BatchSource, DynamoDb, Kinesis, Sqs};
+use batch_core::source::{BatchSource, DynamoDb, Kafka, Kinesis, Sqs};
 use batch_core::testing::{
-    dynamodb_record, event_from_records, fifo_message, kinesis_record, sqs_message, test_context,
+    dynamodb_record, event_from_records, fifo_message, kafka_event, kafka_record, kinesis_record,
+    sqs_message, test_context,
 };
 use batch_core::{
-    BatchEvent, BatchProcessor, Json, KinesisEventRecord, LambdaEvent, NewImage, RecordCx,
+    BatchEvent, BatchProcessor, Json, KafkaBatchItemFailure, KafkaEventResponse,
+    KafkaItemIdentifier, KafkaRecord, KinesisEventRecord, LambdaEvent, NewImage, RecordCx,
     RecordError, RecordHandler, dynamodb,
 };
 use criterion::{Criterion, criterion_group, criterion_main};
@@ -88,6 +93,19 @@ fn dynamodb_bytes() -> Vec<u8> {
             json!({"id": {"N": i.to_string()}, "sku": {"S": format!("SKU-{:05}", i % 977)}, "quantity": {"N": (1 + i % 5).to_string()}})
         };
         dynamodb_record(&format!("{i:012}"), json!({"id": {"N": i.to_string()}}), image)
+    })))
+}
+
+fn kafka_bytes() -> Vec<u8> {
+    // Ten partitions of one topic, each a run of consecutive offsets, as MSK sends them.
+    bytes_of(kafka_event((0..RECORDS).map(|i| {
+        let partition = (i * 10 / RECORDS) as i64;
+        kafka_record(
+            "orders",
+            partition,
+            i as i64,
+            Some(order_body(i).as_bytes()),
+        )
     })))
 }
 
@@ -187,6 +205,36 @@ impl RecordHandler<DynamoDb> for RawDynamoDb {
     }
 }
 
+struct TypedKafka;
+impl RecordHandler<Kafka> for TypedKafka {
+    type Output = ();
+    async fn call(&self, record: &RecordCx<'_, Kafka>) -> Result<(), RecordError> {
+        let Json(order) = record.extract::<Json<Order>>()?;
+        if check(&order) {
+            Ok(())
+        } else {
+            Err(RecordError::handler("no quantity"))
+        }
+    }
+}
+
+struct RawKafka;
+impl RecordHandler<Kafka> for RawKafka {
+    type Output = ();
+    async fn call(&self, record: &RecordCx<'_, Kafka>) -> Result<(), RecordError> {
+        let raw: &KafkaRecord = record.extract()?;
+        let value = BASE64
+            .decode(raw.value.as_deref().unwrap_or(""))
+            .map_err(RecordError::handler)?;
+        let order: Order = serde_json::from_slice(&value).map_err(RecordError::handler)?;
+        if check(&order) {
+            Ok(())
+        } else {
+            Err(RecordError::handler("no quantity"))
+        }
+    }
+}
+
 fn baseline_sqs(bytes: &[u8]) -> Vec<u8> {
     let event: SqsEvent = serde_json::from_slice(bytes).unwrap();
     let mut response = SqsBatchResponse::default();
@@ -257,6 +305,47 @@ fn baseline_dynamodb(bytes: &[u8]) -> Vec<u8> {
     serde_json::to_vec(&response).unwrap()
 }
 
+fn baseline_kafka(bytes: &[u8]) -> Vec<u8> {
+    let event: KafkaEvent = serde_json::from_slice(bytes).unwrap();
+    let mut response = KafkaEventResponse::default();
+    // The partitions come in a hash map's order: a hand-written loop reports them so.
+    for records in event.records.values() {
+        for record in records {
+            let ok = record
+                .value
+                .as_deref()
+                .and_then(|value| BASE64.decode(value).ok())
+                .and_then(|value| serde_json::from_slice::<Order>(&value).ok())
+                .is_some_and(|o| check(&o));
+            if !ok {
+                response.batch_item_failures.push(KafkaBatchItemFailure {
+                    item_identifier: KafkaItemIdentifier {
+                        partition: format!(
+                            "{}-{}",
+                            record.topic.as_deref().unwrap_or_default(),
+                            record.partition
+                        ),
+                        offset: record.offset,
+                    },
+                });
+            }
+        }
+    }
+    serde_json::to_vec(&response).unwrap()
+}
+
+/// A Kafka response's failures in a fixed order, to compare responses whose order differs.
+fn sorted_failures(response: &[u8]) -> Vec<(String, i64)> {
+    let response: KafkaEventResponse = serde_json::from_slice(response).unwrap();
+    let mut failures: Vec<(String, i64)> = response
+        .batch_item_failures
+        .into_iter()
+        .map(|f| (f.item_identifier.partition, f.item_identifier.offset))
+        .collect();
+    failures.sort();
+    failures
+}
+
 fn throughput(c: &mut Criterion) {
     let mut group = c.benchmark_group("10k");
     group.sample_size(20);
@@ -321,6 +410,28 @@ fn throughput(c: &mut Criterion) {
     });
     group.bench_function("dynamodb/typed", |b| {
         b.iter(|| ours(&table, black_box(&dynamo), &TypedDynamoDb))
+    });
+
+    let kafka = kafka_bytes();
+    let partitions = BatchProcessor::<Kafka>::new();
+    let expected = sorted_failures(&baseline_kafka(&kafka));
+    assert_eq!(expected.len(), RECORDS / 100);
+    assert_eq!(
+        expected,
+        sorted_failures(&ours(&partitions, &kafka, &TypedKafka))
+    );
+    assert_eq!(
+        expected,
+        sorted_failures(&ours(&partitions, &kafka, &RawKafka))
+    );
+    group.bench_function("kafka/hand-written", |b| {
+        b.iter(|| baseline_kafka(black_box(&kafka)))
+    });
+    group.bench_function("kafka/raw-record", |b| {
+        b.iter(|| ours(&partitions, black_box(&kafka), &RawKafka))
+    });
+    group.bench_function("kafka/typed", |b| {
+        b.iter(|| ours(&partitions, black_box(&kafka), &TypedKafka))
     });
     group.finish();
 }
