@@ -203,6 +203,30 @@ impl<T: DeserializeOwned> Payload for T {}
 #[inline(always)]
 pub const fn assert_payload<T: Payload>() {}
 
+/// The exit status of the `main` that `#[batch_handler]` generates: a type of its own, so that
+/// the expansion can check that the `main` of the module is the generated one.
+pub struct GeneratedMain(pub ExitCode);
+
+impl std::process::Termination for GeneratedMain {
+    fn report(self) -> ExitCode {
+        self.0
+    }
+}
+
+/// What only the generated `main` returns.
+#[diagnostic::on_unimplemented(
+    message = "this module has its own `main`: add `entrypoint = false` to #[batch_handler]",
+    label = "#[batch_handler] generates `main` unless `entrypoint = false`",
+    note = "with `entrypoint = false` the macro generates `lambda_handler` only; your `main` can serve it with `batch_core::lambda_runtime::run(service_fn(lambda_handler))`"
+)]
+pub trait IsGeneratedMain {}
+
+#[diagnostic::do_not_recommend]
+impl IsGeneratedMain for GeneratedMain {}
+
+/// Checks that `main` in the handler's module is the generated one, not the user's.
+pub fn assert_generated_main<T: IsGeneratedMain>(_main: fn() -> T) {}
+
 /// `main` of `#[batch_handler(concurrent_invocations)]`: serves concurrent invocations. The
 /// expansion has no `cfg` of its own, so this macro is the switch: with the `concurrency-tokio`
 /// feature it calls `start_concurrent_with_init`, without it it is an error that names the

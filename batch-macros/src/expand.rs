@@ -264,9 +264,23 @@ fn expand(config: &Config, source: &Source, handler: &Handler) -> TokenStream {
             None if config.state.is_some() => quote!(#p::start_with_init(#arguments)),
             None => quote!(#p::start(#arguments)),
         };
+        // In a module of its own and glob-imported, so that a `main` of the user's shadows it
+        // (instead of rustc's bare "defined multiple times"); the check then says to add
+        // `entrypoint = false`.
         quote! {
-            fn main() -> #p::ExitCode {
-                #call
+            mod __batch_main {
+                #[allow(unused_imports)]
+                use super::*;
+
+                pub(super) fn main() -> #p::GeneratedMain {
+                    #p::GeneratedMain(#call)
+                }
+            }
+            #[allow(unused_imports)]
+            use __batch_main::*;
+            #[allow(dead_code)]
+            fn __batch_main_is_generated() {
+                #p::assert_generated_main(main)
             }
         }
     });

@@ -63,9 +63,21 @@ fn __batch_handler_state() -> impl ::batch_core::__private::Future<
 > {
     __BATCH_HANDLER_STATE.get_or_init::<Thresholds, _>(load_thresholds)
 }
-fn main() -> ::batch_core::__private::ExitCode {
-    ::batch_core::__private::start_with_init(
-        __BATCH_HANDLER_STATE.init(__batch_handler_state()),
-        lambda_handler,
-    )
+mod __batch_main {
+    #[allow(unused_imports)]
+    use super::*;
+    pub(super) fn main() -> ::batch_core::__private::GeneratedMain {
+        ::batch_core::__private::GeneratedMain(
+            ::batch_core::__private::start_with_init(
+                __BATCH_HANDLER_STATE.init(__batch_handler_state()),
+                lambda_handler,
+            ),
+        )
+    }
+}
+#[allow(unused_imports)]
+use __batch_main::*;
+#[allow(dead_code)]
+fn __batch_main_is_generated() {
+    ::batch_core::__private::assert_generated_main(main)
 }
