@@ -197,7 +197,7 @@ impl RecordError {
     }
 
     /// Attaches the deserializer's unredacted message, which may quote the payload. It is kept
-    /// apart from the message: batch-core never logs or displays it (R14).
+    /// apart from the message: batch-core never logs or displays it.
     ///
     /// ```
     /// use batch_core::RecordError;
@@ -380,7 +380,7 @@ impl fmt::Display for RecordFailure {
 /// ```
 #[non_exhaustive]
 pub enum BatchError {
-    /// Every record failed and `raise_on_entire_batch_failure` is on (R4). Carries every
+    /// Every record failed and `raise_on_entire_batch_failure` is on. Carries every
     /// record's failure, in input order.
     ///
     /// `Display` (and so `Debug` and the Lambda `errorMessage`) is bounded however large the
@@ -406,24 +406,24 @@ pub enum BatchError {
         failures: Vec<RecordFailure>,
     },
     /// The event is not an event of the expected source: not JSON, not an object, or `Records`
-    /// missing, `null` or not an array (R8).
+    /// missing, `null` or not an array.
     InvalidEvent {
         /// The `eventSource` the handler expects, e.g. `aws:sqs`.
         expected: &'static str,
         /// What is wrong with it.
         reason: String,
     },
-    /// A record names another event source than the handler's (R8).
+    /// A record names another event source than the handler's.
     WrongSource {
         /// The `eventSource` the handler expects, e.g. `aws:sqs`.
         expected: &'static str,
         /// The `eventSource` the record names when it is a known source (`aws:kinesis`,
-        /// `aws:dynamodb`, ...); `another source` otherwise, as any other value is payload (R14).
+        /// `aws:dynamodb`, ...); `another source` otherwise, as any other value is payload.
         found: String,
         /// The record's position in `Records`.
         position: usize,
     },
-    /// Records failed that have no identifier, so their failures cannot be reported (R7).
+    /// Records failed that have no identifier, so their failures cannot be reported.
     ///
     /// `Display` names these records within the same bound as [`AllFailed`](Self::AllFailed)
     /// (the first [`MAX_NAMED_FAILURES`], then `... and N more`); `failures` holds every one.

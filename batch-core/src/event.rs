@@ -1,6 +1,6 @@
 //! [`BatchEvent`]: the raw event `lambda_handler` receives.
 //!
-//! The event is kept as JSON text and read record by record (R8), so that one record that does
+//! The event is kept as JSON text and read record by record, so that one record that does
 //! not fit its source's schema fails alone instead of failing the whole event's deserialization.
 //! Where the records are is each source's business ([`source`](crate::source)).
 
@@ -14,7 +14,7 @@ use serde_json::value::RawValue;
 ///
 /// `lambda_handler` takes `LambdaEvent<BatchEvent>`: its deserialization never fails, so that a
 /// malformed event is reported by the processor with an error that names the expected source
-/// (R8) instead of a bare serde message.
+/// instead of a bare serde message.
 ///
 /// ```
 /// use batch_core::BatchEvent;
@@ -35,7 +35,7 @@ pub struct BatchEvent {
 
 impl BatchEvent {
     /// An event from its JSON text. The text is not checked here: invalid JSON is reported as
-    /// [`BatchError::InvalidEvent`] when the event is processed.
+    /// [`BatchError::InvalidEvent`](crate::BatchError::InvalidEvent) when the event is processed.
     pub fn from_json(text: impl Into<String>) -> Self {
         Self {
             text: text.into().into_boxed_str(),

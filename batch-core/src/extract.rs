@@ -154,7 +154,7 @@ wrapper! {
     ///
     /// Fails the record when the payload is missing, `null`, not a string (SQS `body`), not
     /// valid base64 (Kinesis `data`, Kafka `value`), or not valid JSON for `T`. The message names
-    /// the field path and the expected type, never a value from the payload (R14); serde's own
+    /// the field path and the expected type, never a value from the payload; serde's own
     /// message is kept in [`RecordError::payload_detail`]. A Kafka handler takes
     /// `Option<Json<T>>` to accept tombstones (a `null` or missing `value`) as `None`.
     ///

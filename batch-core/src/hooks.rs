@@ -1,4 +1,4 @@
-//! [`RecordHooks`]: called on every success and every failure (R11).
+//! [`RecordHooks`]: called on every success and every failure.
 
 use crate::error::RecordError;
 use crate::record::RecordCx;

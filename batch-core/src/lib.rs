@@ -48,8 +48,8 @@
 //!   [`Kinesis`](source::Kinesis), [`DynamoDb`](source::DynamoDb), [`Kafka`](source::Kafka)).
 //! - [`extract`]: the handler's parameters ([`Json`], [`NewImage`], [`OldImage`], [`State`],
 //!   the raw record, [`Context`]) and the [`FromRecord`] trait for your own.
-//! - [`processor`]: [`BatchProcessor`], FIFO rules, custom [`Processor`]s (R13).
-//! - [`BatchReport`]: every record's outcome (R12); [`RecordHooks`]: success and failure hooks.
+//! - [`processor`]: [`BatchProcessor`], FIFO rules, custom [`Processor`]s.
+//! - [`BatchReport`]: every record's outcome; [`RecordHooks`]: success and failure hooks.
 //! - [`runtime`]: [`runtime::start`] serves Lambda, or runs the binary on a local event file.
 //! - [`testing`]: events in one line for your tests.
 //!

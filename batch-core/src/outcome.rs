@@ -1,4 +1,4 @@
-//! Per-record outcomes and the batch report (R12).
+//! Per-record outcomes and the batch report.
 
 use std::fmt;
 use std::marker::PhantomData;
@@ -60,10 +60,11 @@ impl<T: fmt::Debug> fmt::Debug for RecordOutcome<T> {
     }
 }
 
-/// Every record's outcome, in input order, before the response is built (R12).
+/// Every record's outcome, in input order, before the response is built.
 ///
-/// [`into_response`](Self::into_response) builds the Lambda response from it and applies R4 and
-/// R7: it never yields an empty response for a batch in which records failed.
+/// [`into_response`](Self::into_response) builds the Lambda response from it and fails the
+/// invocation when every record failed or a failed record has no identifier: it never yields
+/// an empty response for a batch in which records failed.
 ///
 /// ```
 /// use batch_core::{BatchError, BatchProcessor, RecordCx, handler_fn};
@@ -159,9 +160,9 @@ impl<S: BatchSource, T> BatchReport<S, T> {
     /// Builds the Lambda response: one entry per failed record, in input order.
     ///
     /// Fails with [`BatchError::AllFailed`] when every record failed and
-    /// `raise_on_entire_batch_failure` is on (R4), and with
+    /// `raise_on_entire_batch_failure` is on, and with
     /// [`BatchError::UnidentifiableRecord`], carrying every such record, when failed records
-    /// have no identifier (R7).
+    /// have no identifier.
     pub fn into_response(self) -> Result<S::Response, BatchError> {
         if self.raise_on_entire_batch_failure && self.all_failed() {
             let failures = self

@@ -4,8 +4,8 @@
 //! The expansion names only paths under this module, so a user's crate needs no dependency
 //! but `batch-core`.
 
-use std::any::Any;
-use std::future::Future;
+pub use std::any::Any;
+pub use std::future::Future;
 use std::sync::OnceLock;
 
 use serde::de::DeserializeOwned;
@@ -49,21 +49,20 @@ impl StateCell {
     }
 
     /// The state, built by `init` the first time. `S` is the type the handler's `State<&S>`
-    /// names, so a state function that builds another type is a compile error here.
-    pub async fn get_or_init<S, F, Fut, E>(
+    /// names, so a state function that builds another type (or is not `async`) is a compile
+    /// error here, in the words of [`StateFn`].
+    pub async fn get_or_init<S, F>(
         &'static self,
         init: F,
     ) -> Result<&'static (dyn Any + Send + Sync), BatchError>
     where
         S: Any + Send + Sync,
-        F: FnOnce() -> Fut,
-        Fut: Future<Output = Result<S, E>>,
-        E: Into<BoxError>,
+        F: StateFn<S>,
     {
         let state = self
             .0
             .get_or_try_init(|| async {
-                match init().await {
+                match init.build().await {
                     Ok(state) => Ok(Box::new(state) as Box<dyn Any + Send + Sync>),
                     Err(e) => Err(BatchError::State(e.into())),
                 }
@@ -73,19 +72,43 @@ impl StateCell {
         Ok(&**state)
     }
 
-    /// Builds the state for `main`'s init phase.
-    pub async fn init<S, F, Fut, E>(&'static self, init: F) -> Result<(), BoxError>
-    where
-        S: Any + Send + Sync,
-        F: FnOnce() -> Fut,
-        Fut: Future<Output = Result<S, E>>,
-        E: Into<BoxError>,
-    {
-        match self.get_or_init(init).await {
+    /// Builds the state for `main`'s init phase: awaits `built`, the expansion's one call of
+    /// [`get_or_init`](Self::get_or_init), so that a wrong state function is reported once.
+    pub async fn init(
+        &'static self,
+        built: impl Future<Output = Result<&'static (dyn Any + Send + Sync), BatchError>>,
+    ) -> Result<(), BoxError> {
+        match built.await {
             Ok(_) => Ok(()),
             Err(BatchError::State(e)) => Err(e),
             Err(e) => Err(e.into()),
         }
+    }
+}
+
+/// What `state = ...` must name: an `async fn() -> Result<S, E>` with `E: Into<BoxError>`.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not a state function that builds `{S}`",
+    label = "`state = ...` needs an `async fn() -> Result<{S}, E>`",
+    note = "the state function takes no arguments and is `async` (a plain `fn` becomes `async fn`); it returns `Result<{S}, E>` where `{S}` is the type the handler's `State<&{S}>` names and `E: Into<BoxError>`"
+)]
+pub trait StateFn<S> {
+    /// The state function's error.
+    type Error: Into<BoxError>;
+    /// Runs the state function.
+    fn build(self) -> impl Future<Output = Result<S, Self::Error>>;
+}
+
+#[diagnostic::do_not_recommend]
+impl<S, F, Fut, E> StateFn<S> for F
+where
+    F: FnOnce() -> Fut,
+    Fut: Future<Output = Result<S, E>>,
+    E: Into<BoxError>,
+{
+    type Error = E;
+    fn build(self) -> impl Future<Output = Result<S, E>> {
+        self()
     }
 }
 
@@ -179,6 +202,30 @@ impl<T: DeserializeOwned> Payload for T {}
 /// extractor's.
 #[inline(always)]
 pub const fn assert_payload<T: Payload>() {}
+
+/// The exit status of the `main` that `#[batch_handler]` generates: a type of its own, so that
+/// the expansion can check that the `main` of the module is the generated one.
+pub struct GeneratedMain(pub ExitCode);
+
+impl std::process::Termination for GeneratedMain {
+    fn report(self) -> ExitCode {
+        self.0
+    }
+}
+
+/// What only the generated `main` returns.
+#[diagnostic::on_unimplemented(
+    message = "this module has its own `main`: add `entrypoint = false` to #[batch_handler]",
+    label = "#[batch_handler] generates `main` unless `entrypoint = false`",
+    note = "with `entrypoint = false` the macro generates `lambda_handler` only; your `main` can serve it with `batch_core::lambda_runtime::run(service_fn(lambda_handler))`"
+)]
+pub trait IsGeneratedMain {}
+
+#[diagnostic::do_not_recommend]
+impl IsGeneratedMain for GeneratedMain {}
+
+/// Checks that `main` in the handler's module is the generated one, not the user's.
+pub fn assert_generated_main<T: IsGeneratedMain>(_main: fn() -> T) {}
 
 /// `main` of `#[batch_handler(concurrent_invocations)]`: serves concurrent invocations. The
 /// expansion has no `cfg` of its own, so this macro is the switch: with the `concurrency-tokio`

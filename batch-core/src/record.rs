@@ -130,7 +130,7 @@ impl<S: BatchSource> fmt::Display for RecordCx<'_, S> {
     }
 }
 
-/// Shows the position and identifier, never the body (R14).
+/// Shows the position and identifier, never the body.
 impl<S: BatchSource> fmt::Debug for RecordCx<'_, S> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("RecordCx")

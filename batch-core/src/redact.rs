@@ -1,4 +1,4 @@
-//! Deserialization errors that say what was wrong and where, without a byte of the payload (R14).
+//! Deserialization errors that say what was wrong and where, without a byte of the payload.
 //!
 //! serde's messages quote the values they reject (`invalid type: string "4111-1111", expected
 //! u32`), and types' own messages (chrono, uuid, serde_dynamo) may too. When a payload fails to

@@ -90,7 +90,7 @@ pub fn test_event(payload: BatchEvent, context: Context) -> LambdaEvent<BatchEve
 }
 
 /// An event from JSON text, with a test context (function name `test-function`), ready for
-/// `lambda_handler`. Invalid JSON is kept as is and reported by the handler (R8).
+/// `lambda_handler`. Invalid JSON is kept as is and reported by the handler.
 ///
 /// ```
 /// let event = batch_core::testing::event_from_str(r#"{"Records": []}"#);

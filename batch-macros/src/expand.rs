@@ -134,18 +134,25 @@ fn expand(config: &Config, source: &Source, handler: &Handler) -> TokenStream {
     let mut statics = Vec::new();
     let mut get_state = None;
     let mut state_cell_item = None;
+    let mut build_state_item = None;
+    let build_state = Ident::new("__batch_handler_state", Span::call_site());
     if let Some(init) = &config.state {
         // `State<&T>` names the state's type: a state fn that builds another type is an error
         // at `state = ...`, not a failure of every record at run time.
-        let turbofish = handler
-            .state_type
-            .as_ref()
-            .map(|ty| quote!(::<#ty, _, _, _>));
-        let get = at(
+        let turbofish = handler.state_type.as_ref().map(|ty| quote!(::<#ty, _>));
+        // The one place the state function is checked: `main` awaits this too.
+        let get = at(init, quote!(#state_cell.get_or_init #turbofish(#init)));
+        get_state = Some(quote!(let #state = #build_state().await?;));
+        build_state_item = Some(at(
             init,
-            quote!(#state_cell.get_or_init #turbofish(#init).await?),
-        );
-        get_state = Some(quote!(let #state = #get;));
+            quote! {
+                fn #build_state() -> impl #p::Future<
+                    Output = #p::Result<&'static (dyn #p::Any + ::core::marker::Send + ::core::marker::Sync), #p::BatchError>,
+                > {
+                    #get
+                }
+            },
+        ));
         options.push(quote!(.with_static_state(#state)));
         state_cell_item = Some(quote! {
             static #state_cell: #p::StateCell = #p::StateCell::new();
@@ -239,7 +246,7 @@ fn expand(config: &Config, source: &Source, handler: &Handler) -> TokenStream {
             .as_ref()
             .filter(|concurrent| concurrent.value);
         let arguments = match &config.state {
-            Some(init) => quote!(#state_cell.init(#init), lambda_handler),
+            Some(_) => quote!(#state_cell.init(#build_state()), lambda_handler),
             None => quote!(lambda_handler),
         };
         let call = match concurrent {
@@ -257,9 +264,23 @@ fn expand(config: &Config, source: &Source, handler: &Handler) -> TokenStream {
             None if config.state.is_some() => quote!(#p::start_with_init(#arguments)),
             None => quote!(#p::start(#arguments)),
         };
+        // In a module of its own and glob-imported, so that a `main` of the user's shadows it
+        // (instead of rustc's bare "defined multiple times"); the check then says to add
+        // `entrypoint = false`.
         quote! {
-            fn main() -> #p::ExitCode {
-                #call
+            mod __batch_main {
+                #[allow(unused_imports)]
+                use super::*;
+
+                pub(super) fn main() -> #p::GeneratedMain {
+                    #p::GeneratedMain(#call)
+                }
+            }
+            #[allow(unused_imports)]
+            use __batch_main::*;
+            #[allow(dead_code)]
+            fn __batch_main_is_generated() {
+                #p::assert_generated_main(main)
             }
         }
     });
@@ -269,6 +290,7 @@ fn expand(config: &Config, source: &Source, handler: &Handler) -> TokenStream {
         #lambda_handler
         #record_handler_item
         #state_cell_item
+        #build_state_item
         #main
     }
 }

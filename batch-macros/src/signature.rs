@@ -41,7 +41,7 @@ pub(crate) struct Handler {
 }
 
 /// Checks the function against the arguments. Errors go to `errors`.
-pub(crate) fn check(item: ItemFn, config: &Config, errors: &mut Errors) -> Handler {
+pub(crate) fn check(mut item: ItemFn, config: &Config, errors: &mut Errors) -> Handler {
     let sig = &item.sig;
     let name = sig.ident.to_string();
     if RESERVED_NAMES.contains(&name.as_str()) {
@@ -138,6 +138,14 @@ pub(crate) fn check(item: ItemFn, config: &Config, errors: &mut Errors) -> Handl
             (output, ty.to_token_stream())
         }
     };
+
+    // The error above says what is wrong with `self`; without the receiver the function as
+    // emitted does not also get rustc's "`self` parameter is only allowed in associated
+    // functions".
+    item.sig.inputs = std::mem::take(&mut item.sig.inputs)
+        .into_pairs()
+        .filter(|pair| !matches!(pair.value(), FnArg::Receiver(_)))
+        .collect();
 
     Handler {
         is_async,

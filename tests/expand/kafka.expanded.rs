@@ -56,6 +56,18 @@ for __BatchHandler {
         ::batch_core::__private::IntoRecordResult::into_record_result(output)
     }
 }
-fn main() -> ::batch_core::__private::ExitCode {
-    ::batch_core::__private::start(lambda_handler)
+mod __batch_main {
+    #[allow(unused_imports)]
+    use super::*;
+    pub(super) fn main() -> ::batch_core::__private::GeneratedMain {
+        ::batch_core::__private::GeneratedMain(
+            ::batch_core::__private::start(lambda_handler),
+        )
+    }
+}
+#[allow(unused_imports)]
+use __batch_main::*;
+#[allow(dead_code)]
+fn __batch_main_is_generated() {
+    ::batch_core::__private::assert_generated_main(main)
 }

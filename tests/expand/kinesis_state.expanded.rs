@@ -24,9 +24,7 @@ pub async fn lambda_handler(
     <::batch_core::__private::Kinesis as ::batch_core::__private::BatchSource>::Response,
     ::batch_core::__private::BatchError,
 > {
-    let state = __BATCH_HANDLER_STATE
-        .get_or_init::<Thresholds, _, _, _>(load_thresholds)
-        .await?;
+    let state = __batch_handler_state().await?;
     ::batch_core::__private::BatchProcessor::<::batch_core::__private::Kinesis>::new()
         .stop_on_first_failure(true)
         .with_static_state(state)
@@ -57,9 +55,29 @@ for __BatchHandler {
     }
 }
 static __BATCH_HANDLER_STATE: ::batch_core::__private::StateCell = ::batch_core::__private::StateCell::new();
-fn main() -> ::batch_core::__private::ExitCode {
-    ::batch_core::__private::start_with_init(
-        __BATCH_HANDLER_STATE.init(load_thresholds),
-        lambda_handler,
-    )
+fn __batch_handler_state() -> impl ::batch_core::__private::Future<
+    Output = ::batch_core::__private::Result<
+        &'static (dyn ::batch_core::__private::Any + ::core::marker::Send + ::core::marker::Sync),
+        ::batch_core::__private::BatchError,
+    >,
+> {
+    __BATCH_HANDLER_STATE.get_or_init::<Thresholds, _>(load_thresholds)
+}
+mod __batch_main {
+    #[allow(unused_imports)]
+    use super::*;
+    pub(super) fn main() -> ::batch_core::__private::GeneratedMain {
+        ::batch_core::__private::GeneratedMain(
+            ::batch_core::__private::start_with_init(
+                __BATCH_HANDLER_STATE.init(__batch_handler_state()),
+                lambda_handler,
+            ),
+        )
+    }
+}
+#[allow(unused_imports)]
+use __batch_main::*;
+#[allow(dead_code)]
+fn __batch_main_is_generated() {
+    ::batch_core::__private::assert_generated_main(main)
 }

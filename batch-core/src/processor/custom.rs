@@ -1,4 +1,4 @@
-//! [`Processor`]: the lifecycle of a batch, which a custom processor overrides (R13).
+//! [`Processor`]: the lifecycle of a batch, which a custom processor overrides.
 
 use std::future::Future;
 
@@ -102,7 +102,7 @@ pub trait Processor<S: BatchSource, T> {
     }
 
     /// Builds the response from the report; by default [`BatchReport::into_response`], which
-    /// applies R4 and R7.
+    /// fails the invocation when every record failed or a failed record has no identifier.
     fn response(&self, report: BatchReport<S, T>) -> Result<S::Response, BatchError> {
         report.into_response()
     }

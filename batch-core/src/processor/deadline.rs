@@ -1,4 +1,4 @@
-//! The deadline guard (R10): a record is not started when too little time is left.
+//! The deadline guard: a record is not started when too little time is left.
 
 use std::sync::Once;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
@@ -7,7 +7,7 @@ use lambda_runtime::Context;
 
 use crate::error::{RecordError, RecordErrorKind};
 
-/// The message of a record not started because the deadline is near (R10).
+/// The message of a record not started because the deadline is near.
 pub const DEADLINE_APPROACHING: &str = "not started: deadline approaching";
 
 /// 2001-01-01T00:00:00Z in milliseconds: an earlier deadline is not a real epoch time (the

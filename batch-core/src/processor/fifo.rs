@@ -1,5 +1,5 @@
-//! FIFO ordering rules: stop at the first failure (R5), or skip the rest of a failed message
-//! group (R6). Each decision is made when a record would start.
+//! FIFO ordering rules: stop at the first failure, or skip the rest of a failed message
+//! group. Each decision is made when a record would start.
 
 use std::collections::HashSet;
 
@@ -12,10 +12,10 @@ pub enum FifoPolicy {
     /// Not a FIFO batch: every record runs.
     #[default]
     None,
-    /// At the first failure stop: every later record fails without running (R5).
+    /// At the first failure stop: every later record fails without running.
     StopOnFirstFailure,
     /// After a failure in message group G, every later record of G fails without running;
-    /// other groups go on (R6).
+    /// other groups go on.
     SkipGroupOnError,
 }
 
@@ -48,7 +48,7 @@ impl FifoState {
         }
     }
 
-    /// Notes that a record of `group` failed (a record without a group blocks nobody under R6).
+    /// Notes that a record of `group` failed (a record without a group blocks nobody).
     pub(crate) fn failed(&mut self, group: Option<&str>) {
         match self.policy {
             FifoPolicy::None => {}

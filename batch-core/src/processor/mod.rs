@@ -2,7 +2,7 @@
 //!
 //! [`BatchProcessor`] is the front: a source, options (FIFO rules, raising on an entire batch
 //! failure), an optional custom [`Processor`], hooks and state. [`BatchProcessor::run`] is what a
-//! `lambda_handler` does; [`BatchProcessor::process`] returns every record's outcome first (R12).
+//! `lambda_handler` does; [`BatchProcessor::process`] returns every record's outcome first.
 
 mod custom;
 mod deadline;
@@ -54,7 +54,8 @@ impl Default for Options {
 }
 
 impl Options {
-    /// How many records may be in flight. "Stop at the first failure" (R5) has no meaning
+    /// How many records may be in flight. "Stop at the first failure" (FIFO without
+    /// `skip_group_on_error`) has no meaning
     /// across records in flight, so a FIFO batch without skip-group runs one at a time.
     pub(crate) fn effective_concurrency(&self) -> usize {
         match self.fifo {
@@ -136,7 +137,7 @@ impl<S: BatchSource> Default for BatchProcessor<S> {
 
 impl BatchProcessor<Sqs> {
     /// A processor for an SQS FIFO queue: at the first failure it stops, and every later record
-    /// is reported as failed without running (R5). See
+    /// is reported as failed without running. See
     /// [`skip_group_on_error`](Self::skip_group_on_error).
     pub fn fifo() -> Self {
         Self::new().fifo_policy(FifoPolicy::StopOnFirstFailure)
@@ -145,8 +146,8 @@ impl BatchProcessor<Sqs> {
 
 impl<P, K> BatchProcessor<Sqs, P, K> {
     /// FIFO: with `true`, a failure fails only the rest of its message group
-    /// (`attributes.MessageGroupId`), and other groups go on (R6); records without a group are
-    /// never skipped. With `false`, the first failure stops the batch (R5).
+    /// (`attributes.MessageGroupId`), and other groups go on; records without a group are
+    /// never skipped. With `false`, the first failure stops the batch.
     ///
     /// ```
     /// use batch_core::{BatchProcessor, RecordCx, handler_fn};
@@ -183,7 +184,7 @@ impl<P, K> BatchProcessor<Sqs, P, K> {
 
 impl<S: BatchSource, P, K> BatchProcessor<S, P, K> {
     /// When every record failed: with `true` (the default) the invocation fails with
-    /// [`BatchError::AllFailed`] and Lambda retries the whole batch (R4); with `false` the
+    /// [`BatchError::AllFailed`] and Lambda retries the whole batch; with `false` the
     /// response lists every record.
     ///
     /// ```
@@ -209,7 +210,7 @@ impl<S: BatchSource, P, K> BatchProcessor<S, P, K> {
         self
     }
 
-    /// Runs up to `n` records at once (R9), on the invoking task: no `tokio::spawn`, no
+    /// Runs up to `n` records at once, on the invoking task: no `tokio::spawn`, no
     /// `'static` bound on the handler. Records that share an ordering key (FIFO message group,
     /// Kinesis partition key, DynamoDB item keys) still run one after another in input order,
     /// and the response lists failures in input order. `0` counts as `1`. An SQS FIFO batch
@@ -256,7 +257,7 @@ impl<S: BatchSource, P, K> BatchProcessor<S, P, K> {
     }
 
     /// Does not start a record when less than `margin` remains before the invocation's
-    /// deadline (R10): the record is reported as failed (`not started: deadline approaching`),
+    /// deadline: the record is reported as failed (`not started: deadline approaching`),
     /// so the function returns a partial response instead of timing out and having the whole
     /// batch retried. A deadline before 2001 (an emulator's duration) or already passed when
     /// the invocation starts counts as none.
@@ -265,7 +266,7 @@ impl<S: BatchSource, P, K> BatchProcessor<S, P, K> {
         self
     }
 
-    /// Uses a custom [`Processor`] (R13) instead of the built-in one.
+    /// Uses a custom [`Processor`] instead of the built-in one.
     pub fn with_processor<P2>(self, processor: P2) -> BatchProcessor<S, P2, K> {
         BatchProcessor {
             options: self.options,
@@ -276,7 +277,7 @@ impl<S: BatchSource, P, K> BatchProcessor<S, P, K> {
         }
     }
 
-    /// Calls these [`RecordHooks`] on every success and failure (R11).
+    /// Calls these [`RecordHooks`] on every success and failure.
     pub fn with_hooks<K2>(self, hooks: K2) -> BatchProcessor<S, P, K2> {
         BatchProcessor {
             options: self.options,
@@ -300,9 +301,9 @@ impl<S: BatchSource, P, K> BatchProcessor<S, P, K> {
         self
     }
 
-    /// Processes the event and returns every record's outcome, before any response is built
-    /// (R12). Fails, acknowledging nothing, when the event is malformed or of another source
-    /// (R8), or when the processor's `prepare` or `cleanup` fails.
+    /// Processes the event and returns every record's outcome, before any response is built.
+    /// Fails, acknowledging nothing, when the event is malformed or of another source, or when
+    /// the processor's `prepare` or `cleanup` fails.
     pub async fn process<H>(
         &self,
         event: &BatchEvent,
@@ -328,8 +329,8 @@ impl<S: BatchSource, P, K> BatchProcessor<S, P, K> {
     /// Processes the event and builds the Lambda response: what a `lambda_handler` does.
     ///
     /// Lists every failed record in input order; fails with [`BatchError::AllFailed`] when every
-    /// record failed (R4, unless turned off), and with another [`BatchError`] when a failed
-    /// record has no identifier (R7) or the event is malformed (R8).
+    /// record failed (unless `raise_on_entire_batch_failure` is off), and with another
+    /// [`BatchError`] when a failed record has no identifier or the event is malformed.
     pub async fn run<H>(
         &self,
         event: LambdaEvent<BatchEvent>,
@@ -349,12 +350,12 @@ impl<S: BatchSource, P, K> BatchProcessor<S, P, K> {
 
 impl<S: StreamSource, P, K> BatchProcessor<S, P, K> {
     /// Streams: after the first failure (in input order) start no more records, and report
-    /// every record from the lowest failed position on, whether it ran or not (R15). Lambda
+    /// every record from the lowest failed position on, whether it ran or not. Lambda
     /// checkpoints at the lowest reported sequence number and redelivers everything after it,
     /// so running later records would only duplicate their side effects. With
     /// [`concurrency`](Self::concurrency) the response is the same as sequential processing.
     ///
-    /// Kafka: the same per partition (R16): after a failure no later record of that
+    /// Kafka: the same per partition: after a failure no later record of that
     /// topic-partition starts and all of them are reported; other partitions go on.
     ///
     /// ```

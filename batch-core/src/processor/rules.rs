@@ -1,5 +1,5 @@
-//! The rules that decide, when a record would start, whether it may: FIFO (R5, R6),
-//! stop on first failure (R15; per Kafka partition, R16) and the deadline guard (R10).
+//! The rules that decide, when a record would start, whether it may: FIFO,
+//! stop on first failure (per partition for Kafka) and the deadline guard.
 
 use std::collections::HashSet;
 
@@ -12,7 +12,7 @@ use crate::error::{RecordError, SkipReason};
 pub(crate) struct StartRules {
     fifo: FifoState,
     stop_on_first_failure: bool,
-    /// Whether a failure stops only its ordering key (Kafka partitions, R16).
+    /// Whether a failure stops only its ordering key (Kafka partitions).
     stop_per_key: bool,
     /// The lowest position that failed so far.
     lowest_failed: Option<usize>,
@@ -61,8 +61,8 @@ impl StartRules {
         }
     }
 
-    /// Whether a record at `position` comes after a failure that stops the stream (R15):
-    /// such a record is reported even when it already ran. Under R16 a later record of the
+    /// Whether a record at `position` comes after a failure that stops the stream:
+    /// such a record is reported even when it already ran. For Kafka a later record of the
     /// failed partition never ran (records of a key run one after another), so
     /// [`key_stopped`](Self::key_stopped) has refused it already.
     pub(crate) fn after_failure(&self, position: usize) -> bool {
@@ -71,13 +71,13 @@ impl StartRules {
             && self.lowest_failed.is_some_and(|lowest| position > lowest)
     }
 
-    /// Whether an earlier record of this ordering key failed and stops the key (R16).
+    /// Whether an earlier record of this ordering key failed and stops the key.
     fn key_stopped(&self, key: Option<&str>) -> bool {
         key.is_some_and(|key| self.stopped_keys.contains(key))
     }
 }
 
-/// The error of a record reported because of R15.
+/// The error of a record reported because an earlier record failed under `stop_on_first_failure`.
 pub(crate) fn stop_error() -> RecordError {
     RecordError::skipped(SkipReason::EarlierRecordFailed)
 }

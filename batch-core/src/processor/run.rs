@@ -1,5 +1,5 @@
 //! The processing loop: one loop on the invoking task, at most N record futures in flight,
-//! every rule decided when a record would start, results stored by position (R3, R9).
+//! every rule decided when a record would start, results stored by position.
 
 use std::any::Any;
 use std::borrow::Cow;
@@ -49,8 +49,8 @@ impl Slot<'_> {
 }
 
 impl<P, K, H> Invocation<'_, P, K, H> {
-    /// Processes an event: split, check every record's source (R8), prepare, run the records
-    /// under the rules, clean up. Returns every record's outcome (R12).
+    /// Processes an event: split, check every record's source, prepare, run the records
+    /// under the rules, clean up. Returns every record's outcome.
     pub(crate) async fn process<S>(
         &self,
         event: &BatchEvent,
@@ -97,7 +97,7 @@ impl<P, K, H> Invocation<'_, P, K, H> {
     }
 
     /// Reads every record's header and ordering key in one pass over the event's records, and
-    /// rejects the event when a record names another source (R8).
+    /// rejects the event when a record names another source.
     fn read_slots<'e, S: BatchSource>(
         &self,
         event: &'e BatchEvent,
@@ -227,8 +227,9 @@ impl<P, K, H> Invocation<'_, P, K, H> {
             .collect()
     }
 
-    /// Why a record must fail without running: a rule (R5, R6, R10, R15), or a header or
-    /// ordering key that does not fit the source's schema (R8).
+    /// Why a record must fail without running: a rule (FIFO order, a failed message group, the
+    /// deadline, `stop_on_first_failure`), or a header or ordering key that does not fit the
+    /// source's schema.
     fn refuse(&self, rules: &StartRules, position: usize, slot: &Slot<'_>) -> Option<RecordError> {
         if let Some(error) = rules.blocked(position, slot.key()) {
             return Some(error);
@@ -290,7 +291,7 @@ impl<P, K, H> Invocation<'_, P, K, H> {
         .instrument(span)
     }
 
-    /// Logs a failure (never the body, R14) and calls the hooks (R11).
+    /// Logs a failure (never the body) and calls the hooks.
     fn report<S>(&self, record: &RecordCx<'_, S>, result: &Result<H::Output, RecordError>)
     where
         S: BatchSource,
@@ -311,7 +312,7 @@ impl<P, K, H> Invocation<'_, P, K, H> {
     }
 }
 
-/// The span of one record, with its identifier (R14).
+/// The span of one record, with its identifier.
 fn record_span(position: usize, slot: &Slot<'_>) -> tracing::Span {
     tracing::info_span!("record", position, id = slot.header.id.as_deref())
 }
@@ -320,7 +321,7 @@ fn record_span(position: usize, slot: &Slot<'_>) -> tracing::Span {
 struct Progress<T> {
     schedule: Schedule,
     rules: StartRules,
-    /// Each record's result, by position (R3).
+    /// Each record's result, by position.
     results: Vec<Option<Result<T, RecordError>>>,
 }
 

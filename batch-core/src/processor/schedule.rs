@@ -1,5 +1,5 @@
 //! Which record may start next: records that share an ordering key run one after another in
-//! input order (R9); among the records free to start, the earliest goes first.
+//! input order; among the records free to start, the earliest goes first.
 
 use std::cmp::Reverse;
 use std::collections::{BinaryHeap, HashMap};

@@ -1,4 +1,4 @@
-//! Local invoke: run the handler once on an event from a file or stdin (DESIGN §6).
+//! Local invoke: run the handler once on an event from a file or stdin.
 
 use std::ffi::OsString;
 use std::future::Future;

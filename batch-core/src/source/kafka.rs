@@ -28,7 +28,7 @@ const SELF_MANAGED: &str = "SelfManagedKafka";
 /// records are processed in the order the event lists them (the members as written, each array
 /// in order). A record is identified by its own `topic`, `partition` and `offset`; its ordering
 /// key is its topic-partition, so with [`stop_on_first_failure`](crate::BatchProcessor::stop_on_first_failure)
-/// a failure stops only its partition (R16). [`Json<T>`](crate::Json) reads the base64-decoded
+/// a failure stops only its partition. [`Json<T>`](crate::Json) reads the base64-decoded
 /// `value`, and `Option<Json<T>>` gives `None` for a tombstone (a `null` or missing `value`).
 /// The response is a [`KafkaEventResponse`].
 ///
@@ -270,7 +270,7 @@ fn integer(raw: &str) -> Result<i64, String> {
     })
 }
 
-/// The response to a Kafka batch: the records that failed (R3, R16).
+/// The response to a Kafka batch: the records that failed .
 ///
 /// `aws_lambda_events` has no Kafka response type; this one is named as the pending upstream
 /// one is, and serializes as Lambda expects:

@@ -68,7 +68,7 @@ pub trait BatchSource: sealed::Sealed + Sized + Send + Sync + 'static {
     /// one only in a FIFO batch.
     const ORDERED: bool;
     /// Whether `stop_on_first_failure` stops only the ordering key of the failed record (Kafka:
-    /// its partition, R16) rather than the whole batch (R15).
+    /// its partition) rather than the whole batch.
     #[doc(hidden)]
     const STOP_PER_ORDERING_KEY: bool = false;
     /// The full record type from `aws_lambda_events`, built only for handlers that ask for it.
@@ -78,7 +78,7 @@ pub trait BatchSource: sealed::Sealed + Sized + Send + Sync + 'static {
 
     /// Calls `visit` on the text that starts each record of the event, in the order the event
     /// lists them (`visit` reads the record and returns its length), after or while checking
-    /// the envelope (R8). The default is the `Records` array of SQS, Kinesis and DynamoDB.
+    /// the envelope. The default is the `Records` array of SQS, Kinesis and DynamoDB.
     #[doc(hidden)]
     fn for_each_record<'e>(
         event: &'e BatchEvent,
@@ -110,7 +110,7 @@ pub trait BatchSource: sealed::Sealed + Sized + Send + Sync + 'static {
 
 /// Kinesis, DynamoDB Streams and Kafka: sources whose records are checkpointed in order (by
 /// sequence number, or by offset in each Kafka partition), so that
-/// [`stop_on_first_failure`](crate::BatchProcessor::stop_on_first_failure) applies (R15, R16).
+/// [`stop_on_first_failure`](crate::BatchProcessor::stop_on_first_failure) applies.
 pub trait StreamSource: BatchSource {}
 impl StreamSource for Kinesis {}
 impl StreamSource for DynamoDb {}
@@ -172,7 +172,7 @@ impl<'e> RecordHeader<'e> {
     }
 
     /// Checks `eventSource` against the expected source: missing is fine, another source is
-    /// recorded for R8, a value that is not a string makes the record malformed.
+    /// recorded for the event checks, a value that is not a string makes the record malformed.
     pub(crate) fn check_event_source(&mut self, raw: Option<&'e str>, expected: &str) {
         let Some(raw) = raw else { return };
         match scan::string(raw) {
@@ -195,7 +195,7 @@ impl<'e> RecordHeader<'e> {
 
     /// Makes the record malformed when a member it reads appears twice: serde would reject it,
     /// and picking one of the two would be a guess. A duplicated identifier was not picked, so
-    /// the record is also unidentifiable (R7).
+    /// the record is also unidentifiable.
     pub(crate) fn note_duplicates<const N: usize>(
         &mut self,
         picked: &Picked<'e, N>,
@@ -213,7 +213,7 @@ impl<'e> RecordHeader<'e> {
 }
 
 /// The event sources a record may name, shown as they are; any other `eventSource` is payload
-/// and is not repeated in messages (R14).
+/// and is not repeated in messages.
 const KNOWN_SOURCES: [&str; 5] = [
     "aws:sqs",
     "aws:kinesis",
@@ -233,7 +233,7 @@ pub(crate) fn source_name(found: &str) -> &'static str {
 }
 
 /// Why base64 (Kinesis `data`, Kafka `value`) does not decode, by position, without the
-/// offending byte, which is payload (R14).
+/// offending byte, which is payload.
 pub(crate) fn base64_problem(error: &base64::DecodeError) -> String {
     match error {
         base64::DecodeError::InvalidByte(offset, _) => {

@@ -8,7 +8,7 @@ use crate::event::BatchEvent;
 use crate::scan::{self, ArrayCursor, Kind};
 
 /// Calls `visit` on the text that starts each record of the event's `Records` array, in order;
-/// `visit` returns the record's length. Then checks the rest of the event (R8).
+/// `visit` returns the record's length. Then checks the rest of the event.
 pub(crate) fn for_each_record<'e>(
     event: &'e BatchEvent,
     expected: &'static str,
@@ -54,7 +54,7 @@ impl RecordsArray<'_> {
     }
 }
 
-/// The event's text, checked to be valid JSON and an object (R8), without white space around.
+/// The event's text, checked to be valid JSON and an object, without white space around.
 pub(crate) fn event_object<'e>(
     event: &'e BatchEvent,
     expected: &'static str,
@@ -71,7 +71,7 @@ pub(crate) fn event_object<'e>(
     Ok(text)
 }
 
-/// Finds an event's `Records` array without reading the records (R8 checks of the envelope).
+/// Finds an event's `Records` array without reading the records (the checks of the envelope).
 pub(crate) fn records_array<'e>(
     event: &'e BatchEvent,
     expected: &'static str,
