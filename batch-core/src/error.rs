@@ -452,6 +452,32 @@ pub enum BatchError {
         /// Name of the missing identifier field, e.g. `messageId`.
         field: &'static str,
     },
+    /// Delete-successes mode (R17, feature `sqs-api`): some records failed. The successful
+    /// messages were deleted from the queue, except those in `not_deleted`; the invocation fails
+    /// so that Lambda returns the rest to the queue.
+    ///
+    /// `Display` names the failed records, and the successes that could not be deleted (which
+    /// are delivered again), within the same bound as [`AllFailed`](Self::AllFailed).
+    ///
+    /// ```
+    /// use batch_core::{BatchError, RecordError, RecordFailure};
+    ///
+    /// let error = BatchError::SomeFailed {
+    ///     failures: vec![RecordFailure::new(1, Some("m1".into()), RecordError::handler("declined"))],
+    ///     not_deleted: Vec::new(),
+    /// };
+    /// assert_eq!(
+    ///     error.to_string(),
+    ///     "1 record failed processing; the successful messages were deleted:\n- record 1 (m1): declined"
+    /// );
+    /// assert_eq!(error.error_type(), "SQSBatchProcessingError");
+    /// ```
+    SomeFailed {
+        /// Every failed record, in input order.
+        failures: Vec<RecordFailure>,
+        /// Successful records whose message could not be deleted, and why.
+        not_deleted: Vec<RecordFailure>,
+    },
     /// The custom processor's `prepare` step failed; no record was started.
     Prepare(BoxError),
     /// The custom processor's `cleanup` step failed after every record ran.
@@ -476,6 +502,7 @@ impl BatchError {
             BatchError::InvalidEvent { .. } => "InvalidEventError",
             BatchError::WrongSource { .. } => "WrongEventSourceError",
             BatchError::UnidentifiableRecord { .. } => "UnidentifiableRecordError",
+            BatchError::SomeFailed { .. } => "SQSBatchProcessingError",
             BatchError::Prepare(_) => "BatchPrepareError",
             BatchError::Cleanup(_) => "BatchCleanupError",
             BatchError::State(_) => "StateInitError",
@@ -521,6 +548,31 @@ impl fmt::Display for BatchError {
                     )?;
                 }
                 failure_list::write(f, failures)
+            }
+            BatchError::SomeFailed {
+                failures,
+                not_deleted,
+            } => {
+                let n = failures.len();
+                let records = if n == 1 { "record" } else { "records" };
+                if not_deleted.is_empty() {
+                    write!(
+                        f,
+                        "{n} {records} failed processing; the successful messages were deleted:"
+                    )?;
+                } else {
+                    write!(f, "{n} {records} failed processing:")?;
+                }
+                failure_list::write(f, failures)?;
+                if !not_deleted.is_empty() {
+                    write!(
+                        f,
+                        "\n{} successful messages could not be deleted and will be delivered again:",
+                        not_deleted.len()
+                    )?;
+                    failure_list::write(f, not_deleted)?;
+                }
+                Ok(())
             }
             BatchError::Prepare(e) => write!(f, "batch processor failed to prepare: {e}"),
             BatchError::Cleanup(e) => write!(f, "batch processor failed to clean up: {e}"),
