@@ -212,6 +212,13 @@ impl<P, K> BatchProcessor<Sqs, P, K> {
         self
     }
 
+    /// Keeps each record's receipt without a step that uses it: for tests of that step.
+    #[cfg(all(test, feature = "sqs-api"))]
+    pub(crate) fn keeping_sqs_receipts(mut self) -> Self {
+        self.options.keep_sqs_receipts = true;
+        self
+    }
+
     /// Sets the FIFO policy directly; [`FifoPolicy::None`] makes it a standard queue.
     pub fn fifo_policy(mut self, policy: FifoPolicy) -> Self {
         self.options.fifo = policy;

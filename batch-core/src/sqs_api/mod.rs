@@ -43,6 +43,8 @@
 mod client;
 mod delete;
 mod queue_url;
+#[cfg(test)]
+mod tests;
 
 use std::time::Duration;
 
@@ -85,90 +87,108 @@ impl DeleteSuccesses {
     /// the invocation or (with `suppress_exception`) returns the failure list.
     pub(crate) async fn settle<S: BatchSource, T>(
         &self,
-        mut report: BatchReport<S, T>,
+        report: BatchReport<S, T>,
         context: &Context,
         response: impl FnOnce(BatchReport<S, T>) -> Result<S::Response, BatchError>,
     ) -> Result<S::Response, BatchError> {
-        let failed = report.failures().count();
-        if failed == 0 {
-            return response(report);
-        }
-        if self.suppress_exception {
-            for (outcome, _) in report.failures() {
-                tracing::error!(
-                    message_id = outcome.id().unwrap_or("(none)"),
-                    "record failed; suppress_exception is on, so Lambda deletes this message"
-                );
-            }
-        }
-        if report.all_failed() {
-            report.raises_on_entire_batch_failure(!self.suppress_exception);
-            return response(report);
-        }
-        let budget = context
-            .remaining()
-            .map_or(NO_DEADLINE_BUDGET, |left| left.saturating_sub(RESERVE));
-        let limits = Limits {
-            in_flight: IN_FLIGHT,
-            attempts: ATTEMPTS,
-            retry_pause: Duration::from_millis(50),
-            budget,
-        };
-        let mut entries = Vec::new();
-        let mut not_deleted = Vec::new();
-        for (outcome, _) in report.successes() {
-            let receipt = outcome.sqs_receipt();
-            let handle = receipt.and_then(|r| r.receipt_handle());
-            let url = receipt.and_then(|r| r.queue_arn()).map(queue_url);
-            match (handle, url) {
-                (Some(handle), Some(Ok(url))) => entries.push(Entry {
-                    position: outcome.position(),
-                    queue_url: url,
-                    receipt_handle: handle.to_owned(),
-                }),
-                (None, _) => not_deleted.push((
-                    outcome.position(),
-                    "not deleted: the record has no `receiptHandle`".to_owned(),
-                )),
-                (_, None) => not_deleted.push((
-                    outcome.position(),
-                    "not deleted: the record has no `eventSourceARN`".to_owned(),
-                )),
-                (_, Some(Err(e))) => {
-                    not_deleted.push((outcome.position(), format!("not deleted: {e}")))
-                }
-            }
-        }
-        for left in delete::delete_all(&self.client, entries, limits).await {
-            not_deleted.push((left.position, left.reason));
-        }
-        not_deleted.sort_by_key(|(position, _)| *position);
-        if self.suppress_exception {
-            report.raises_on_entire_batch_failure(false);
-            return response(report);
-        }
-        let mut failures = Vec::new();
-        let mut undeleted = Vec::new();
-        let mut reasons = not_deleted.into_iter().peekable();
-        for outcome in report.into_outcomes() {
-            let position = outcome.position();
-            let id = outcome.id().map(str::to_owned);
-            match outcome.into_result() {
-                Err(error) => failures.push(RecordFailure::new(position, id, error)),
-                Ok(_) => {
-                    if let Some((_, reason)) = reasons.next_if(|(p, _)| *p == position) {
-                        let error = crate::error::RecordError::new(
-                            crate::error::RecordErrorKind::Processor,
-                            reason,
-                        );
-                        undeleted.push(RecordFailure::new(position, id, error));
-                    }
-                }
-            }
-        }
-        Err(BatchError::SomeFailed {
-            failures,
-            not_deleted: undeleted,
-        })
+        settle(
+            &self.client,
+            self.suppress_exception,
+            report,
+            context,
+            response,
+        )
+        .await
     }
+}
+
+/// [`DeleteSuccesses::settle`] with any [`DeleteApi`](delete::DeleteApi).
+async fn settle<A: delete::DeleteApi, S: BatchSource, T>(
+    api: &A,
+    suppress_exception: bool,
+    mut report: BatchReport<S, T>,
+    context: &Context,
+    response: impl FnOnce(BatchReport<S, T>) -> Result<S::Response, BatchError>,
+) -> Result<S::Response, BatchError> {
+    let failed = report.failures().count();
+    if failed == 0 {
+        return response(report);
+    }
+    if suppress_exception {
+        for (outcome, _) in report.failures() {
+            tracing::error!(
+                message_id = outcome.id().unwrap_or("(none)"),
+                "record failed; suppress_exception is on, so Lambda deletes this message"
+            );
+        }
+    }
+    if report.all_failed() {
+        report.raises_on_entire_batch_failure(!suppress_exception);
+        return response(report);
+    }
+    let budget = context
+        .remaining()
+        .map_or(NO_DEADLINE_BUDGET, |left| left.saturating_sub(RESERVE));
+    let limits = Limits {
+        in_flight: IN_FLIGHT,
+        attempts: ATTEMPTS,
+        retry_pause: Duration::from_millis(50),
+        budget,
+    };
+    let mut entries = Vec::new();
+    let mut not_deleted = Vec::new();
+    for (outcome, _) in report.successes() {
+        let receipt = outcome.sqs_receipt();
+        let handle = receipt.and_then(|r| r.receipt_handle());
+        let url = receipt.and_then(|r| r.queue_arn()).map(queue_url);
+        match (handle, url) {
+            (Some(handle), Some(Ok(url))) => entries.push(Entry {
+                position: outcome.position(),
+                queue_url: url,
+                receipt_handle: handle.to_owned(),
+            }),
+            (None, _) => not_deleted.push((
+                outcome.position(),
+                "not deleted: the record has no `receiptHandle`".to_owned(),
+            )),
+            (_, None) => not_deleted.push((
+                outcome.position(),
+                "not deleted: the record has no `eventSourceARN`".to_owned(),
+            )),
+            (_, Some(Err(e))) => {
+                not_deleted.push((outcome.position(), format!("not deleted: {e}")))
+            }
+        }
+    }
+    for left in delete::delete_all(api, entries, limits).await {
+        not_deleted.push((left.position, left.reason));
+    }
+    not_deleted.sort_by_key(|(position, _)| *position);
+    if suppress_exception {
+        report.raises_on_entire_batch_failure(false);
+        return response(report);
+    }
+    let mut failures = Vec::new();
+    let mut undeleted = Vec::new();
+    let mut reasons = not_deleted.into_iter().peekable();
+    for outcome in report.into_outcomes() {
+        let position = outcome.position();
+        let id = outcome.id().map(str::to_owned);
+        match outcome.into_result() {
+            Err(error) => failures.push(RecordFailure::new(position, id, error)),
+            Ok(_) => {
+                if let Some((_, reason)) = reasons.next_if(|(p, _)| *p == position) {
+                    let error = crate::error::RecordError::new(
+                        crate::error::RecordErrorKind::Processor,
+                        reason,
+                    );
+                    undeleted.push(RecordFailure::new(position, id, error));
+                }
+            }
+        }
+    }
+    Err(BatchError::SomeFailed {
+        failures,
+        not_deleted: undeleted,
+    })
 }
