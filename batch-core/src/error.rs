@@ -484,6 +484,9 @@ pub enum BatchError {
     Cleanup(BoxError),
     /// The handler's state (`state = ...`) could not be built.
     State(BoxError),
+    /// The SQS client of `#[batch_handler(sqs_client = ...)]` could not be built (feature
+    /// `sqs-api`); no record was started.
+    SqsClient(BoxError),
 }
 
 impl BatchError {
@@ -506,6 +509,7 @@ impl BatchError {
             BatchError::Prepare(_) => "BatchPrepareError",
             BatchError::Cleanup(_) => "BatchCleanupError",
             BatchError::State(_) => "StateInitError",
+            BatchError::SqsClient(_) => "SqsClientInitError",
         }
     }
 }
@@ -577,6 +581,7 @@ impl fmt::Display for BatchError {
             BatchError::Prepare(e) => write!(f, "batch processor failed to prepare: {e}"),
             BatchError::Cleanup(e) => write!(f, "batch processor failed to clean up: {e}"),
             BatchError::State(e) => write!(f, "handler state could not be built: {e}"),
+            BatchError::SqsClient(e) => write!(f, "the SQS client could not be built: {e}"),
         }
     }
 }
@@ -590,9 +595,10 @@ impl fmt::Debug for BatchError {
 impl StdError for BatchError {
     fn source(&self) -> Option<&(dyn StdError + 'static)> {
         match self {
-            BatchError::Prepare(e) | BatchError::Cleanup(e) | BatchError::State(e) => {
-                Some(e.as_ref())
-            }
+            BatchError::Prepare(e)
+            | BatchError::Cleanup(e)
+            | BatchError::State(e)
+            | BatchError::SqsClient(e) => Some(e.as_ref()),
             BatchError::UnidentifiableRecord { failures, .. } => failures
                 .first()
                 .map(|failure| &failure.error as &(dyn StdError + 'static)),

@@ -58,6 +58,10 @@ use delete::{Entry, Limits};
 
 pub use queue_url::{InvalidQueueArn, queue_url};
 
+/// The AWS SDK for SQS, for `sqs_client = ...` functions and tests, without a dependency of
+/// their own.
+pub use aws_sdk_sqs;
+
 /// Builds an SQS client from the environment: the `aws-config` defaults (region, credentials,
 /// and `AWS_ENDPOINT_URL_SQS` for another endpoint such as a local server).
 pub async fn client_from_env() -> aws_sdk_sqs::Client {
