@@ -452,12 +452,41 @@ pub enum BatchError {
         /// Name of the missing identifier field, e.g. `messageId`.
         field: &'static str,
     },
+    /// Delete-successes mode (R17, feature `sqs-api`): some records failed. The successful
+    /// messages were deleted from the queue, except those in `not_deleted`; the invocation fails
+    /// so that Lambda returns the rest to the queue.
+    ///
+    /// `Display` names the failed records, and the successes that could not be deleted (which
+    /// are delivered again), within the same bound as [`AllFailed`](Self::AllFailed).
+    ///
+    /// ```
+    /// use batch_core::{BatchError, RecordError, RecordFailure};
+    ///
+    /// let error = BatchError::SomeFailed {
+    ///     failures: vec![RecordFailure::new(1, Some("m1".into()), RecordError::handler("declined"))],
+    ///     not_deleted: Vec::new(),
+    /// };
+    /// assert_eq!(
+    ///     error.to_string(),
+    ///     "1 record failed processing; the successful messages were deleted:\n- record 1 (m1): declined"
+    /// );
+    /// assert_eq!(error.error_type(), "SQSBatchProcessingError");
+    /// ```
+    SomeFailed {
+        /// Every failed record, in input order.
+        failures: Vec<RecordFailure>,
+        /// Successful records whose message could not be deleted, and why.
+        not_deleted: Vec<RecordFailure>,
+    },
     /// The custom processor's `prepare` step failed; no record was started.
     Prepare(BoxError),
     /// The custom processor's `cleanup` step failed after every record ran.
     Cleanup(BoxError),
     /// The handler's state (`state = ...`) could not be built.
     State(BoxError),
+    /// The SQS client of `#[batch_handler(sqs_client = ...)]` could not be built (feature
+    /// `sqs-api`); no record was started.
+    SqsClient(BoxError),
 }
 
 impl BatchError {
@@ -476,9 +505,11 @@ impl BatchError {
             BatchError::InvalidEvent { .. } => "InvalidEventError",
             BatchError::WrongSource { .. } => "WrongEventSourceError",
             BatchError::UnidentifiableRecord { .. } => "UnidentifiableRecordError",
+            BatchError::SomeFailed { .. } => "SQSBatchProcessingError",
             BatchError::Prepare(_) => "BatchPrepareError",
             BatchError::Cleanup(_) => "BatchCleanupError",
             BatchError::State(_) => "StateInitError",
+            BatchError::SqsClient(_) => "SqsClientInitError",
         }
     }
 }
@@ -522,9 +553,35 @@ impl fmt::Display for BatchError {
                 }
                 failure_list::write(f, failures)
             }
+            BatchError::SomeFailed {
+                failures,
+                not_deleted,
+            } => {
+                let n = failures.len();
+                let records = if n == 1 { "record" } else { "records" };
+                if not_deleted.is_empty() {
+                    write!(
+                        f,
+                        "{n} {records} failed processing; the successful messages were deleted:"
+                    )?;
+                } else {
+                    write!(f, "{n} {records} failed processing:")?;
+                }
+                failure_list::write(f, failures)?;
+                if !not_deleted.is_empty() {
+                    write!(
+                        f,
+                        "\n{} successful messages could not be deleted and will be delivered again:",
+                        not_deleted.len()
+                    )?;
+                    failure_list::write(f, not_deleted)?;
+                }
+                Ok(())
+            }
             BatchError::Prepare(e) => write!(f, "batch processor failed to prepare: {e}"),
             BatchError::Cleanup(e) => write!(f, "batch processor failed to clean up: {e}"),
             BatchError::State(e) => write!(f, "handler state could not be built: {e}"),
+            BatchError::SqsClient(e) => write!(f, "the SQS client could not be built: {e}"),
         }
     }
 }
@@ -538,9 +595,10 @@ impl fmt::Debug for BatchError {
 impl StdError for BatchError {
     fn source(&self) -> Option<&(dyn StdError + 'static)> {
         match self {
-            BatchError::Prepare(e) | BatchError::Cleanup(e) | BatchError::State(e) => {
-                Some(e.as_ref())
-            }
+            BatchError::Prepare(e)
+            | BatchError::Cleanup(e)
+            | BatchError::State(e)
+            | BatchError::SqsClient(e) => Some(e.as_ref()),
             BatchError::UnidentifiableRecord { failures, .. } => failures
                 .first()
                 .map(|failure| &failure.error as &(dyn StdError + 'static)),

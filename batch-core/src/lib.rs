@@ -72,6 +72,8 @@ mod redact;
 pub mod runtime;
 mod scan;
 pub mod source;
+#[cfg(feature = "sqs-api")]
+pub mod sqs_api;
 pub mod testing;
 
 pub use error::{BatchError, BoxError, RecordError, RecordErrorKind, RecordFailure, SkipReason};

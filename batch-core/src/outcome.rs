@@ -4,13 +4,14 @@ use std::fmt;
 use std::marker::PhantomData;
 
 use crate::error::{BatchError, RecordError, RecordFailure};
-use crate::source::BatchSource;
+use crate::source::{BatchSource, SqsReceipt};
 
 /// What happened to one record: success with the handler's value, or failure with its error.
 pub struct RecordOutcome<T> {
     pub(crate) position: usize,
     pub(crate) id: Option<String>,
     pub(crate) result: Result<T, RecordError>,
+    pub(crate) receipt: Option<SqsReceipt>,
 }
 
 impl<T> RecordOutcome<T> {
@@ -42,6 +43,12 @@ impl<T> RecordOutcome<T> {
     /// The error, when the record failed.
     pub fn error(&self) -> Option<&RecordError> {
         self.result.as_ref().err()
+    }
+
+    /// SQS: the message's receipt handle, queue ARN and receive count, kept when a step after
+    /// the batch needs them (deleting the successes, feature `sqs-api`); `None` otherwise.
+    pub fn sqs_receipt(&self) -> Option<&SqsReceipt> {
+        self.receipt.as_ref()
     }
 
     /// Takes the result out.
@@ -155,6 +162,12 @@ impl<S: BatchSource, T> BatchReport<S, T> {
             }
             None => false,
         }
+    }
+
+    /// Whether every record failed raises [`BatchError::AllFailed`].
+    #[cfg_attr(not(feature = "sqs-api"), allow(dead_code))]
+    pub(crate) fn raises_on_entire_batch_failure(&mut self, raise: bool) {
+        self.raise_on_entire_batch_failure = raise;
     }
 
     /// Builds the Lambda response: one entry per failed record, in input order.

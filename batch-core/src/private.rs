@@ -260,3 +260,84 @@ macro_rules! __batch_core_start_concurrent {
 }
 
 pub use crate::__batch_core_start_concurrent as start_concurrent;
+
+/// The SQS client of `#[batch_handler(delete_successes)]`, built once per process: by
+/// `sqs_client = path` or from the environment. A client belongs to the tokio runtime that
+/// built it.
+#[cfg(feature = "sqs-api")]
+pub struct SqsClientCell(tokio::sync::OnceCell<aws_sdk_sqs::Client>);
+
+#[cfg(feature = "sqs-api")]
+impl SqsClientCell {
+    /// An empty cell, for a `static`.
+    #[allow(clippy::new_without_default)]
+    pub const fn new() -> Self {
+        Self(tokio::sync::OnceCell::const_new())
+    }
+
+    /// The client, built by `init` the first time; an error is not kept, the next call tries
+    /// again.
+    pub async fn get_or_init<F, Fut, E>(
+        &'static self,
+        init: F,
+    ) -> Result<aws_sdk_sqs::Client, BatchError>
+    where
+        F: FnOnce() -> Fut,
+        Fut: Future<Output = Result<aws_sdk_sqs::Client, E>>,
+        E: Into<BoxError>,
+    {
+        let client = self
+            .0
+            .get_or_try_init(|| async { init().await.map_err(|e| BatchError::SqsClient(e.into())) })
+            .await?;
+        Ok(client.clone())
+    }
+
+    /// The client, built from the environment the first time.
+    pub async fn from_env(&'static self) -> aws_sdk_sqs::Client {
+        self.0
+            .get_or_init(crate::sqs_api::client_from_env)
+            .await
+            .clone()
+    }
+}
+
+/// `delete_successes` of `#[batch_handler]`: adds the delete-successes mode to a processor. The
+/// expansion has no `cfg` of its own, so this macro is the switch: with the `sqs-api` feature it
+/// builds the client once per process, without it it is an error that names the feature,
+/// located where the user wrote `delete_successes`.
+#[cfg(feature = "sqs-api")]
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __batch_core_delete_successes {
+    ($processor:expr, $suppress:expr) => {{
+        static CLIENT: $crate::__private::SqsClientCell = $crate::__private::SqsClientCell::new();
+        $processor
+            .delete_successes(CLIENT.from_env().await)
+            .suppress_exception($suppress)
+    }};
+    ($processor:expr, $suppress:expr, $init:path) => {{
+        static CLIENT: $crate::__private::SqsClientCell = $crate::__private::SqsClientCell::new();
+        $processor
+            .delete_successes(CLIENT.get_or_init($init).await?)
+            .suppress_exception($suppress)
+    }};
+}
+
+/// `delete_successes` of `#[batch_handler]`: adds the delete-successes mode to a processor. The
+/// expansion has no `cfg` of its own, so this macro is the switch: with the `sqs-api` feature it
+/// builds the client once per process, without it it is an error that names the feature,
+/// located where the user wrote `delete_successes`.
+#[cfg(not(feature = "sqs-api"))]
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __batch_core_delete_successes {
+    ($($arguments:tt)*) => {
+        ::core::compile_error!(
+            "`delete_successes`, `suppress_exception` and `sqs_client` need the `sqs-api` feature of batch-core: \
+             enable it in Cargo.toml with `batch-core = { version = \"0.1\", features = [\"sqs-api\"] }`"
+        )
+    };
+}
+
+pub use crate::__batch_core_delete_successes as delete_successes;

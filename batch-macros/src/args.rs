@@ -27,6 +27,9 @@ const ARGUMENTS: &[&str] = &[
     "processor",
     "entrypoint",
     "concurrent_invocations",
+    "delete_successes",
+    "suppress_exception",
+    "sqs_client",
     "crate",
 ];
 
@@ -80,6 +83,14 @@ pub(crate) struct Config {
     pub(crate) entrypoint: bool,
     /// Whether the generated `main` serves concurrent invocations.
     pub(crate) concurrent_invocations: Option<Spanned<bool>>,
+    /// SQS without `ReportBatchItemFailures`: delete the successes (R17, feature `sqs-api`).
+    pub(crate) delete_successes: Option<Spanned<bool>>,
+    pub(crate) suppress_exception: Option<Spanned<bool>>,
+    /// `async fn() -> Result<aws_sdk_sqs::Client, E>`, and the span of the argument's name.
+    pub(crate) sqs_client: Option<Path>,
+    pub(crate) sqs_client_name: Option<Span>,
+    /// The span of `raise_on_entire_batch_failure`'s value.
+    pub(crate) raise_span: Option<Span>,
     /// The path of `batch_core`: `::batch_core` unless `crate = "..."` renames it.
     pub(crate) krate: Path,
 }
@@ -100,6 +111,11 @@ impl Default for Config {
             processor: None,
             entrypoint: true,
             concurrent_invocations: None,
+            delete_successes: None,
+            suppress_exception: None,
+            sqs_client: None,
+            sqs_client_name: None,
+            raise_span: None,
             krate: syn::parse_quote!(::batch_core),
         }
     }
@@ -193,7 +209,27 @@ fn read_arg(config: &mut Config, name: &str, arg: Arg, errors: &mut Errors) {
         "concurrent_invocations" => {
             config.concurrent_invocations = flag(&ident, value.as_ref(), errors);
         }
+        "delete_successes" => {
+            config.delete_successes = flag(&ident, value.as_ref(), errors);
+        }
+        "suppress_exception" => {
+            config.suppress_exception = flag(&ident, value.as_ref(), errors);
+        }
+        "sqs_client" => {
+            config.sqs_client_name = Some(ident.span());
+            let usage = "`sqs_client` takes the path of an `async fn() -> Result<aws_sdk_sqs::Client, E>` \
+                         run once per process: `sqs_client = build_sqs_client`";
+            if let Some(expr) = required(&ident, value.as_ref(), usage, errors) {
+                match expr {
+                    Expr::Path(path) if path.qself.is_none() && path.attrs.is_empty() => {
+                        config.sqs_client = Some(path.path.clone());
+                    }
+                    _ => errors.spanned(expr, usage),
+                }
+            }
+        }
         "raise_on_entire_batch_failure" => {
+            config.raise_span = value.as_ref().map(syn::spanned::Spanned::span);
             config.raise_on_entire_batch_failure = bool_value(&ident, value.as_ref(), errors);
         }
         "entrypoint" => {
@@ -376,6 +412,7 @@ fn check(config: &Config, errors: &mut Errors) {
              `batch_core::runtime::start_concurrent(lambda_handler)`)",
         );
     }
+    check_sqs_api(config, source, errors);
     let skips_groups = config.skip_group_on_error.as_ref().is_some_and(|s| s.value);
     if let Some(concurrency) = &config.concurrency
         && concurrency.value > 1
@@ -390,6 +427,62 @@ fn check(config: &Config, errors: &mut Errors) {
                  a time",
                 concurrency.value
             ),
+        );
+    }
+}
+
+/// A flag that is given and on.
+fn on(flag: &Option<Spanned<bool>>) -> Option<&Spanned<bool>> {
+    flag.as_ref().filter(|f| f.value)
+}
+
+/// Checks `delete_successes`, `suppress_exception` and `sqs_client` (R17).
+fn check_sqs_api(config: &Config, source: Option<&Source>, errors: &mut Errors) {
+    let delete = on(&config.delete_successes);
+    let given = [
+        ("delete_successes", delete.map(|d| d.span)),
+        (
+            "suppress_exception",
+            on(&config.suppress_exception).map(|s| s.span),
+        ),
+        ("sqs_client", config.sqs_client_name),
+    ];
+    if let Some(source) = source.filter(|s| s.ty != "Sqs") {
+        for (name, span) in given {
+            if let Some(span) = span {
+                errors.at(
+                    span,
+                    format!(
+                        "`{name}` applies only to `source = \"sqs\"` and `source = \"sqs_fifo\"`: \
+                         it works with the SQS API, which {} records do not come from",
+                        source.title
+                    ),
+                );
+            }
+        }
+        return;
+    }
+    if let (Some(suppress), None) = (on(&config.suppress_exception), delete) {
+        errors.at(
+            suppress.span,
+            "`suppress_exception` applies only with `delete_successes`: with \
+             `ReportBatchItemFailures` the response already reports the failed records",
+        );
+    }
+    if let (Some(span), None) = (config.sqs_client_name, delete) {
+        errors.at(
+            span,
+            "`sqs_client` builds the client that `delete_successes` uses: add \
+             `delete_successes`, or drop `sqs_client`",
+        );
+    }
+    if let (Some(delete), Some(false)) = (delete, config.raise_on_entire_batch_failure) {
+        errors.at(
+            config.raise_span.unwrap_or(delete.span),
+            "`delete_successes` with `raise_on_entire_batch_failure = false` would return \
+             normally when every record failed, and Lambda would then delete every failed \
+             message: drop `raise_on_entire_batch_failure = false` (or use `suppress_exception` \
+             if that is really what you want)",
         );
     }
 }

@@ -180,6 +180,30 @@ fn expand(config: &Config, source: &Source, handler: &Handler) -> TokenStream {
         });
     }
 
+    let mut processor = quote! {
+        #p::BatchProcessor::<#source_ty>::#constructor()
+            #(#options)*
+            .run(event, &#record_handler)
+            .await
+    };
+    if let Some(delete) = config.delete_successes.as_ref().filter(|d| d.value) {
+        // Without batch-core's `sqs-api` feature, `delete_successes!` is an error that names
+        // the feature, located (as `start_concurrent!`) at the user's argument.
+        let suppress = config.suppress_exception.as_ref().is_some_and(|s| s.value);
+        let init = config.sqs_client.as_ref().map(|init| quote!(, #init));
+        let arguments = quote!(__processor, #suppress #init);
+        let mut parenthesized = Group::new(Delimiter::Parenthesis, arguments);
+        let span = Span::call_site().located_at(delete.span);
+        parenthesized.set_span(span);
+        let mut call = respan(quote!(#p::delete_successes!), span);
+        call.extend([TokenTree::Group(parenthesized)]);
+        processor = quote! {
+            let __processor = #p::BatchProcessor::<#source_ty>::#constructor() #(#options)*;
+            let __processor = #call;
+            __processor.run(event, &#record_handler).await
+        };
+    }
+
     let doc = format!(
         " Processes one {} batch with `{name}` and reports the records that failed \
          (`ReportBatchItemFailures`).",
@@ -195,10 +219,7 @@ fn expand(config: &Config, source: &Source, handler: &Handler) -> TokenStream {
         ) -> #p::Result<#response_ty, #p::BatchError> {
             #(#statics)*
             #get_state
-            #p::BatchProcessor::<#source_ty>::#constructor()
-                #(#options)*
-                .run(event, &#record_handler)
-                .await
+            #processor
         }
     };
 

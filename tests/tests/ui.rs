@@ -5,7 +5,7 @@
 //!
 //! Built with this package's `concurrency-tokio` feature, every case is also built with
 //! batch-core's feature on (features are additive: the same cases pass and fail the same way),
-//! except the one that is an error only without the feature.
+//! except the one that is an error only without the feature. The same holds for `sqs-api`.
 
 #[test]
 fn ui() {
@@ -14,4 +14,6 @@ fn ui() {
     cases.compile_fail("ui/fail/*.rs");
     #[cfg(not(feature = "concurrency-tokio"))]
     cases.compile_fail("ui/fail-without-concurrency-tokio/*.rs");
+    #[cfg(not(feature = "sqs-api"))]
+    cases.compile_fail("ui/fail-without-sqs-api/*.rs");
 }

@@ -39,6 +39,9 @@ pub(crate) struct Options {
     pub(crate) concurrency: NonZeroUsize,
     pub(crate) stop_on_first_failure: bool,
     pub(crate) deadline_margin: Option<Duration>,
+    /// Keep each SQS record's [`SqsReceipt`](crate::source::SqsReceipt) in its outcome, for a
+    /// step after the batch that acts on the messages.
+    pub(crate) keep_sqs_receipts: bool,
 }
 
 impl Default for Options {
@@ -49,6 +52,7 @@ impl Default for Options {
             concurrency: NonZeroUsize::MIN,
             stop_on_first_failure: false,
             deadline_margin: None,
+            keep_sqs_receipts: false,
         }
     }
 }
@@ -112,6 +116,8 @@ pub struct BatchProcessor<S, P = DefaultProcessor, K = NoHooks> {
     processor: P,
     hooks: K,
     state: Option<SharedState>,
+    #[cfg(feature = "sqs-api")]
+    delete_successes: Option<crate::sqs_api::DeleteSuccesses>,
     source: PhantomData<fn() -> S>,
 }
 
@@ -124,6 +130,8 @@ impl<S: BatchSource> BatchProcessor<S> {
             processor: DefaultProcessor,
             hooks: NoHooks,
             state: None,
+            #[cfg(feature = "sqs-api")]
+            delete_successes: None,
             source: PhantomData,
         }
     }
@@ -173,6 +181,43 @@ impl<P, K> BatchProcessor<Sqs, P, K> {
         } else {
             FifoPolicy::StopOnFirstFailure
         })
+    }
+
+    /// Feature `sqs-api`: the mode for event source mappings without `ReportBatchItemFailures`
+    /// (R17). When some records failed, the successful messages are deleted with `client`
+    /// and the invocation fails with [`BatchError::SomeFailed`] naming the failed ones, so that
+    /// Lambda returns only those to the queue; see [`sqs_api`](crate::sqs_api). An entire batch
+    /// failure always fails the invocation here (a normal return would delete every message),
+    /// unless [`suppress_exception`](Self::suppress_exception) is on.
+    #[cfg(feature = "sqs-api")]
+    pub fn delete_successes(mut self, client: aws_sdk_sqs::Client) -> Self {
+        self.options.keep_sqs_receipts = true;
+        self.options.raise_on_entire_batch_failure = true;
+        self.delete_successes = Some(crate::sqs_api::DeleteSuccesses {
+            client,
+            suppress_exception: false,
+        });
+        self
+    }
+
+    /// Feature `sqs-api`, with [`delete_successes`](Self::delete_successes): return normally,
+    /// with the failure list as the response, instead of failing the invocation, also when every
+    /// record failed. **Lambda then deletes the failed messages too**: they are lost unless the
+    /// handler kept them. Each failed message's id is logged at `error`. Without
+    /// `delete_successes` this does nothing.
+    #[cfg(feature = "sqs-api")]
+    pub fn suppress_exception(mut self, suppress: bool) -> Self {
+        if let Some(mode) = &mut self.delete_successes {
+            mode.suppress_exception = suppress;
+        }
+        self
+    }
+
+    /// Keeps each record's receipt without a step that uses it: for tests of that step.
+    #[cfg(all(test, feature = "sqs-api"))]
+    pub(crate) fn keeping_sqs_receipts(mut self) -> Self {
+        self.options.keep_sqs_receipts = true;
+        self
     }
 
     /// Sets the FIFO policy directly; [`FifoPolicy::None`] makes it a standard queue.
@@ -273,6 +318,8 @@ impl<S: BatchSource, P, K> BatchProcessor<S, P, K> {
             processor,
             hooks: self.hooks,
             state: self.state,
+            #[cfg(feature = "sqs-api")]
+            delete_successes: self.delete_successes,
             source: PhantomData,
         }
     }
@@ -284,6 +331,8 @@ impl<S: BatchSource, P, K> BatchProcessor<S, P, K> {
             processor: self.processor,
             hooks,
             state: self.state,
+            #[cfg(feature = "sqs-api")]
+            delete_successes: self.delete_successes,
             source: PhantomData,
         }
     }
@@ -344,6 +393,14 @@ impl<S: BatchSource, P, K> BatchProcessor<S, P, K> {
         let report = self
             .process(&event.payload, &event.context, handler)
             .await?;
+        #[cfg(feature = "sqs-api")]
+        if let Some(mode) = &self.delete_successes {
+            return mode
+                .settle(report, &event.context, |report| {
+                    self.processor.response(report)
+                })
+                .await;
+        }
         self.processor.response(report)
     }
 }
@@ -388,6 +445,8 @@ impl<S, P: Clone, K: Clone> Clone for BatchProcessor<S, P, K> {
             processor: self.processor.clone(),
             hooks: self.hooks.clone(),
             state: self.state.clone(),
+            #[cfg(feature = "sqs-api")]
+            delete_successes: self.delete_successes.clone(),
             source: PhantomData,
         }
     }

@@ -22,7 +22,7 @@ use crate::handler::RecordHandler;
 use crate::hooks::RecordHooks;
 use crate::outcome::{BatchReport, RecordOutcome};
 use crate::record::RecordCx;
-use crate::source::{BatchSource, RecordHeader};
+use crate::source::{BatchSource, RecordHeader, SqsReceipt};
 
 /// Everything one invocation needs, borrowed from the caller.
 pub(crate) struct Invocation<'a, P, K, H> {
@@ -83,6 +83,10 @@ impl<P, K, H> Invocation<'_, P, K, H> {
                     position,
                     id: slot.header.id.as_deref().map(str::to_owned),
                     result,
+                    receipt: self
+                        .options
+                        .keep_sqs_receipts
+                        .then(|| SqsReceipt::from_header(&slot.header)),
                 })
                 .collect();
             let mut report = BatchReport::new(outcomes, self.options.raise_on_entire_batch_failure);

@@ -31,7 +31,7 @@ use crate::scan::{self, Kind};
 pub use dynamodb::DynamoDb;
 pub use kafka::{Kafka, KafkaBatchItemFailure, KafkaEventResponse, KafkaItemIdentifier};
 pub use kinesis::Kinesis;
-pub use sqs::Sqs;
+pub use sqs::{Sqs, SqsReceipt};
 
 /// An event source: SQS (standard and FIFO), Kinesis Data Streams, DynamoDB Streams or Kafka
 /// (Amazon MSK and self-managed).
@@ -155,6 +155,10 @@ pub struct RecordHeader<'e> {
     pub(crate) payload: Option<&'e str>,
     /// DynamoDB `OldImage`.
     pub(crate) old_payload: Option<&'e str>,
+    /// SQS: the raw `receiptHandle` and `eventSourceARN` fields, which deleting a message or
+    /// changing its visibility needs (feature `sqs-api`).
+    pub(crate) receipt: Option<&'e str>,
+    pub(crate) queue_arn: Option<&'e str>,
     /// Why the record does not fit its source's schema, as far as the header reads it.
     pub(crate) malformed: Option<String>,
     /// The length of the record's JSON text.

@@ -34,15 +34,31 @@ impl BatchSource for Sqs {
     type Response = SqsBatchResponse;
 
     fn read_header(rest: &str) -> RecordHeader<'_> {
-        let fields = ["messageId", "eventSource", "attributes", "body"];
+        let fields = [
+            "messageId",
+            "eventSource",
+            "attributes",
+            "body",
+            "receiptHandle",
+            "eventSourceARN",
+        ];
         let (picked, len) = match pick_prefix(rest, fields, "the record") {
             (Ok(picked), len) => (picked, len),
             (Err(reason), len) => return RecordHeader::unreadable(reason, len),
         };
-        let [message_id, event_source, attributes, body] = picked.values;
+        let [
+            message_id,
+            event_source,
+            attributes,
+            body,
+            receipt,
+            queue_arn,
+        ] = picked.values;
         let mut header = RecordHeader {
             ordering: attributes,
             payload: body,
+            receipt,
+            queue_arn,
             len,
             ..RecordHeader::default()
         };
@@ -74,6 +90,58 @@ impl BatchSource for Sqs {
             })
             .collect();
         response
+    }
+}
+
+/// What the SQS API needs to act on one message of the batch after it ran: its receipt handle,
+/// the queue's ARN and how many times it was received. Read with the record's header, when the
+/// batch is read, so nothing parses the event again.
+///
+/// A processor keeps it for each record when a step after the batch needs it (deleting the
+/// successes, feature `sqs-api`); [`RecordOutcome::sqs_receipt`](crate::RecordOutcome::sqs_receipt)
+/// gives it. A field that is missing or not a string is `None`.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct SqsReceipt {
+    pub(crate) receipt_handle: Option<String>,
+    pub(crate) queue_arn: Option<String>,
+    pub(crate) receive_count: Option<u32>,
+}
+
+impl SqsReceipt {
+    /// The message's `receiptHandle`.
+    pub fn receipt_handle(&self) -> Option<&str> {
+        self.receipt_handle.as_deref()
+    }
+
+    /// The queue's ARN, the record's `eventSourceARN`.
+    pub fn queue_arn(&self) -> Option<&str> {
+        self.queue_arn.as_deref()
+    }
+
+    /// `attributes.ApproximateReceiveCount` (a string of digits in the event), as a number.
+    pub fn receive_count(&self) -> Option<u32> {
+        self.receive_count
+    }
+
+    /// Reads it from what the header kept.
+    pub(crate) fn from_header(header: &RecordHeader<'_>) -> Self {
+        let text = |raw: Option<&str>| {
+            raw.and_then(|raw| scan::string(raw).ok())
+                .map(Cow::into_owned)
+                .filter(|text| !text.is_empty())
+        };
+        let receive_count = header
+            .ordering
+            .and_then(|attributes| {
+                pick(attributes, ["ApproximateReceiveCount"], "`attributes`").ok()
+            })
+            .and_then(|[count]| text(count))
+            .and_then(|count| count.parse().ok());
+        Self {
+            receipt_handle: text(header.receipt),
+            queue_arn: text(header.queue_arn),
+            receive_count,
+        }
     }
 }
 
@@ -126,6 +194,30 @@ mod tests {
             group(r#"{"attributes":{"MessageGroupId":"g"}}"#),
             Ok(Some("g".into()))
         );
+    }
+
+    #[test]
+    fn receipt_reads_handle_arn_and_receive_count() {
+        let h = header(
+            r#"{"messageId":"m1","receiptHandle":"AQEB\/x==","eventSourceARN":"arn:aws:sqs:eu-west-1:111122223333:orders","attributes":{"ApproximateReceiveCount":"3"}}"#,
+        );
+        let receipt = SqsReceipt::from_header(&h);
+        assert_eq!(receipt.receipt_handle(), Some("AQEB/x=="));
+        assert_eq!(
+            receipt.queue_arn(),
+            Some("arn:aws:sqs:eu-west-1:111122223333:orders")
+        );
+        assert_eq!(receipt.receive_count(), Some(3));
+    }
+
+    #[test]
+    fn receipt_fields_missing_or_of_the_wrong_type_are_none() {
+        let h = header(
+            r#"{"messageId":"m1","receiptHandle":5,"attributes":{"ApproximateReceiveCount":"many"}}"#,
+        );
+        assert_eq!(SqsReceipt::from_header(&h), SqsReceipt::default());
+        let h = header(r#"{"messageId":"m1","receiptHandle":"a","receiptHandle":"b"}"#);
+        assert_eq!(SqsReceipt::from_header(&h).receipt_handle(), None);
     }
 
     #[test]

@@ -1,0 +1,7 @@
+use batch_core::prelude::*;
+
+#[batch_handler(source = "sqs", delete_successes)]
+async fn handle(message: &SqsMessage) -> Result<(), BoxError> {
+    let _ = message;
+    Ok(())
+}
