@@ -22,6 +22,8 @@ use proc_macro::TokenStream;
 /// reports exactly the records that failed (`ReportBatchItemFailures`), so only those are retried.
 ///
 /// ```
+/// # // At the root of a bin crate; here in a module, as rustdoc would wrap it in a `fn main`.
+/// # mod handler {
 /// use batch_core::prelude::*;
 ///
 /// #[derive(serde::Deserialize)]
@@ -37,6 +39,8 @@ use proc_macro::TokenStream;
 ///     }
 ///     Ok(())
 /// }
+/// # }
+/// # fn main() {}
 /// ```
 ///
 /// Next to the function, which stays as written, the macro adds:
@@ -114,6 +118,8 @@ use proc_macro::TokenStream;
 /// survive into another runtime, and each `#[tokio::test]` has its own.
 ///
 /// ```
+/// # // At the root of a bin crate; here in a module, as rustdoc would wrap it in a `fn main`.
+/// # mod handler {
 /// use batch_core::prelude::*;
 ///
 /// struct Prices {
@@ -128,6 +134,8 @@ use proc_macro::TokenStream;
 /// async fn price(Json(units): Json<u64>, State(prices): State<&Prices>) -> Result<u64, BoxError> {
 ///     Ok(units * prices.cents_per_unit)
 /// }
+/// # }
+/// # fn main() {}
 /// ```
 ///
 /// # Testing a handler
