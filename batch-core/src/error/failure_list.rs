@@ -6,12 +6,39 @@ use std::fmt::{self, Write};
 use super::RecordFailure;
 
 /// How many failures `Display` names; the rest are counted in one last line.
+///
+/// ```
+/// use batch_core::error::MAX_NAMED_FAILURES;
+/// use batch_core::{BatchError, RecordError, RecordFailure};
+///
+/// let failures = (0..25)
+///     .map(|i| RecordFailure::new(i, Some(format!("m{i}")), RecordError::handler("down")))
+///     .collect();
+/// let message = BatchError::AllFailed { failures }.to_string();
+/// // The header line, the named failures, then one line for the rest.
+/// assert_eq!(message.lines().count(), 1 + MAX_NAMED_FAILURES + 1);
+/// assert!(message.ends_with("... and 15 more"));
+/// ```
 pub const MAX_NAMED_FAILURES: usize = 10;
 
 /// The longest a named failure's line may be, in bytes, before it is cut.
+///
+/// ```
+/// use batch_core::error::{MAX_FAILURE_LINE_BYTES, TRUNCATION_MARKER};
+/// use batch_core::{BatchError, RecordError, RecordFailure};
+///
+/// let long = RecordError::handler("x".repeat(2_000));
+/// let failures = vec![RecordFailure::new(0, Some("m0".into()), long)];
+/// let message = BatchError::AllFailed { failures }.to_string();
+/// // Each named failure is listed as `- <failure>`; the failure's text is what is capped.
+/// let failure = message.lines().nth(1).unwrap().strip_prefix("- ").unwrap();
+/// let kept = failure.strip_suffix(TRUNCATION_MARKER).unwrap();
+/// assert_eq!(kept.len(), MAX_FAILURE_LINE_BYTES);
+/// assert!(kept.starts_with("record 0 (m0): xxx"));
+/// ```
 pub const MAX_FAILURE_LINE_BYTES: usize = 512;
 
-/// Ends a failure line that was cut at [`MAX_FAILURE_LINE_BYTES`].
+/// Ends a failure line that was cut at [`MAX_FAILURE_LINE_BYTES`] (see its example).
 pub const TRUNCATION_MARKER: &str = " ... (truncated)";
 
 /// Writes `- <failure>` for each of the first [`MAX_NAMED_FAILURES`] failures, one a line, each cut

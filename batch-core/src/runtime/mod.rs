@@ -32,6 +32,14 @@ pub const RUNTIME_API_VAR: &str = "AWS_LAMBDA_RUNTIME_API";
 /// The environment variable that sets local invoke's remaining time, in milliseconds (a whole
 /// number from 1 up; 15 minutes when unset). Lambda never reads it: deployed, the deadline is
 /// Lambda's.
+///
+/// ```sh
+/// LAMBDA_BATCH_REMAINING_MS=2900 cargo run --bin deadline -- examples/events/deadline.json
+/// ```
+///
+/// ```
+/// assert_eq!(batch_core::runtime::REMAINING_MS_VAR, "LAMBDA_BATCH_REMAINING_MS");
+/// ```
 pub const REMAINING_MS_VAR: &str = "LAMBDA_BATCH_REMAINING_MS";
 
 /// Runs a `lambda_handler`: under Lambda (`AWS_LAMBDA_RUNTIME_API` set) the `lambda_runtime`
