@@ -120,6 +120,35 @@ impl<'r, S: BatchSource> FromRecord<'r, S> for &'r Context {
     }
 }
 
+/// A type a record's payload deserializes into with [`Json<T>`], [`NewImage<T>`] or
+/// [`OldImage<T>`]: every type that implements `serde::Deserialize` for any lifetime
+/// (`DeserializeOwned`), and only those.
+///
+/// It is implemented for you; it exists so that a payload type that cannot be deserialized
+/// gets one compile error that says so, at the type.
+///
+/// ```
+/// use batch_core::extract::Payload;
+///
+/// #[derive(serde::Deserialize)]
+/// struct Order {
+///     quantity: u32,
+/// }
+///
+/// fn is_payload<T: Payload>() {}
+/// is_payload::<Order>();
+/// is_payload::<Vec<String>>();
+/// ```
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot be deserialized, so it cannot be a record's payload",
+    label = "`{Self}` does not implement `serde::Deserialize`",
+    note = "`Json<T>`, `NewImage<T>` and `OldImage<T>` deserialize the payload into `T` with serde: add `#[derive(serde::Deserialize)]` to `{Self}`"
+)]
+pub trait Payload: DeserializeOwned {}
+
+#[diagnostic::do_not_recommend]
+impl<T: DeserializeOwned> Payload for T {}
+
 macro_rules! wrapper {
     ($(#[$doc:meta])* $name:ident) => {
         $(#[$doc])*
@@ -250,8 +279,7 @@ wrapper! {
     State
 }
 
-#[diagnostic::do_not_recommend]
-impl<'r, S: JsonPayload, T: DeserializeOwned> FromRecord<'r, S> for Json<T> {
+impl<'r, S: JsonPayload, T: Payload> FromRecord<'r, S> for Json<T> {
     fn from_record(record: &'r RecordCx<'_, S>) -> Result<Self, RecordError> {
         let payload = S::json_payload(record.header(), record)?;
         serde_json::from_slice(&payload).map(Json).map_err(|e| {
@@ -288,8 +316,7 @@ impl<'r, S: JsonPayload, T: DeserializeOwned> FromRecord<'r, S> for Json<T> {
 /// assert_eq!(report.outcomes()[1].value(), Some(&None));
 /// # });
 /// ```
-#[diagnostic::do_not_recommend]
-impl<'r, S: TombstonePayload, T: DeserializeOwned> FromRecord<'r, S> for Option<Json<T>> {
+impl<'r, S: TombstonePayload, T: Payload> FromRecord<'r, S> for Option<Json<T>> {
     fn from_record(record: &'r RecordCx<'_, S>) -> Result<Self, RecordError> {
         match record.header().payload {
             None => Ok(None),
@@ -298,8 +325,7 @@ impl<'r, S: TombstonePayload, T: DeserializeOwned> FromRecord<'r, S> for Option<
     }
 }
 
-#[diagnostic::do_not_recommend]
-impl<'r, T: DeserializeOwned> FromRecord<'r, DynamoDb> for NewImage<T> {
+impl<'r, T: Payload> FromRecord<'r, DynamoDb> for NewImage<T> {
     fn from_record(record: &'r RecordCx<'_, DynamoDb>) -> Result<Self, RecordError> {
         let raw = record
             .header()
@@ -309,8 +335,7 @@ impl<'r, T: DeserializeOwned> FromRecord<'r, DynamoDb> for NewImage<T> {
     }
 }
 
-#[diagnostic::do_not_recommend]
-impl<'r, T: DeserializeOwned> FromRecord<'r, DynamoDb> for OldImage<T> {
+impl<'r, T: Payload> FromRecord<'r, DynamoDb> for OldImage<T> {
     fn from_record(record: &'r RecordCx<'_, DynamoDb>) -> Result<Self, RecordError> {
         let raw = record
             .header()
@@ -320,8 +345,7 @@ impl<'r, T: DeserializeOwned> FromRecord<'r, DynamoDb> for OldImage<T> {
     }
 }
 
-#[diagnostic::do_not_recommend]
-impl<'r, T: DeserializeOwned> FromRecord<'r, DynamoDb> for Option<NewImage<T>> {
+impl<'r, T: Payload> FromRecord<'r, DynamoDb> for Option<NewImage<T>> {
     fn from_record(record: &'r RecordCx<'_, DynamoDb>) -> Result<Self, RecordError> {
         record
             .header()
@@ -331,8 +355,7 @@ impl<'r, T: DeserializeOwned> FromRecord<'r, DynamoDb> for Option<NewImage<T>> {
     }
 }
 
-#[diagnostic::do_not_recommend]
-impl<'r, T: DeserializeOwned> FromRecord<'r, DynamoDb> for Option<OldImage<T>> {
+impl<'r, T: Payload> FromRecord<'r, DynamoDb> for Option<OldImage<T>> {
     fn from_record(record: &'r RecordCx<'_, DynamoDb>) -> Result<Self, RecordError> {
         record
             .header()

@@ -8,8 +8,6 @@ pub use std::any::Any;
 pub use std::future::Future;
 use std::sync::OnceLock;
 
-use serde::de::DeserializeOwned;
-
 use crate::error::BoxError;
 use crate::hooks::RecordHooks;
 use crate::processor::Processor;
@@ -187,21 +185,38 @@ where
     processor
 }
 
-/// A type that `Json<T>`, `NewImage<T>` or `OldImage<T>` can deserialize.
-#[diagnostic::on_unimplemented(
-    message = "`{Self}` cannot be deserialized, so it cannot be a record's payload",
-    label = "`{Self}` does not implement `serde::Deserialize`",
-    note = "`Json<T>`, `NewImage<T>` and `OldImage<T>` deserialize the payload into `T` with serde: add `#[derive(serde::Deserialize)]` to `{Self}`"
-)]
-pub trait Payload {}
+/// The handler function behind the generated [`RecordHandler`]: it extracts the parameters and
+/// calls the function, whatever the function returns.
+///
+/// The return type is checked once, where [`Generated`] must be a [`RecordHandler`], so that a
+/// return type that is not `()` or `Result<T, E>` is one compile error rather than one per use.
+pub trait HandlerFn<S: BatchSource> {
+    /// What the function returns.
+    type Return;
 
-#[diagnostic::do_not_recommend]
-impl<T: DeserializeOwned> Payload for T {}
+    /// Extracts the parameters from the record and calls the function.
+    fn call(
+        &self,
+        record: &RecordCx<'_, S>,
+    ) -> impl Future<Output = Result<Self::Return, RecordError>>;
+}
 
-/// Checks, at `T` in `Json<T>`, that `T` can be deserialized: a clearer error than the
-/// extractor's.
-#[inline(always)]
-pub const fn assert_payload<T: Payload>() {}
+/// The generated handler: the function's return value becomes the record's result.
+pub struct Generated<H>(pub H);
+
+impl<S, H> RecordHandler<S> for Generated<H>
+where
+    S: BatchSource,
+    H: HandlerFn<S>,
+    H::Return: IntoRecordResult,
+{
+    type Output = <H::Return as IntoRecordResult>::Output;
+
+    #[inline]
+    async fn call(&self, record: &RecordCx<'_, S>) -> Result<Self::Output, RecordError> {
+        self.0.call(record).await?.into_record_result()
+    }
+}
 
 /// The exit status of the `main` that `#[batch_handler]` generates: a type of its own, so that
 /// the expansion can check that the `main` of the module is the generated one.

@@ -100,7 +100,29 @@ fn expand(config: &Config, source: &Source, handler: &Handler) -> TokenStream {
     let response_ty = quote!(<#source_ty as #p::BatchSource>::Response);
     let function = &handler.item;
     let name = &function.sig.ident;
-    let record_handler = Ident::new("__BatchHandler", Span::call_site());
+    let handler_fn = Ident::new("__BatchHandler", Span::call_site());
+    // The generated `RecordHandler`, as a type and as a value. The return type is checked where
+    // the value must be a `RecordHandler`: without a `processor`, that is `run`, whose error is
+    // then located at the return type (one error for a wrong return type). With a `processor`,
+    // its check meets the return type first, and `run` stays where a processor that does not fit
+    // is reported.
+    //
+    // A return type that may borrow from the record (`Result<T, &str>`) is converted where the
+    // function returns, in a `RecordHandler` of its own; a wrong one of those is reported at each
+    // use of the return type.
+    let (record_handler_ty, mut record_handler) = if handler.output_borrows {
+        (quote!(#handler_fn), quote!(#handler_fn))
+    } else {
+        (
+            quote!(#p::Generated<#handler_fn>),
+            quote!(#p::Generated(#handler_fn)),
+        )
+    };
+    let mut run = quote!(run);
+    if config.processor.is_none() && !handler.output_borrows {
+        record_handler = at(&handler.output_tokens, record_handler);
+        run = at(&handler.output_tokens, run);
+    }
     let state_cell = Ident::new("__BATCH_HANDLER_STATE", Span::call_site());
     // Not visible to the user's `hooks` and `processor` expressions.
     let state = Ident::new("state", Span::mixed_site());
@@ -164,7 +186,7 @@ fn expand(config: &Config, source: &Source, handler: &Handler) -> TokenStream {
         });
         let check = at(
             processor,
-            quote!(#p::processor::<#source_ty, #record_handler, _>),
+            quote!(#p::processor::<#source_ty, #record_handler_ty, _>),
         );
         options.push(quote! {
             .with_processor(#check(__BATCH_PROCESSOR.get_or_init(|| #processor), &#record_handler))
@@ -174,7 +196,10 @@ fn expand(config: &Config, source: &Source, handler: &Handler) -> TokenStream {
         statics.push(quote! {
             static __BATCH_HOOKS: #p::PerProcess = #p::PerProcess::new();
         });
-        let check = at(hooks, quote!(#p::hooks::<#source_ty, #record_handler, _>));
+        let check = at(
+            hooks,
+            quote!(#p::hooks::<#source_ty, #record_handler_ty, _>),
+        );
         options.push(quote! {
             .with_hooks(#check(__BATCH_HOOKS.get_or_init(|| #hooks), &#record_handler))
         });
@@ -183,7 +208,7 @@ fn expand(config: &Config, source: &Source, handler: &Handler) -> TokenStream {
     let mut processor = quote! {
         #p::BatchProcessor::<#source_ty>::#constructor()
             #(#options)*
-            .run(event, &#record_handler)
+            .#run(event, &#record_handler)
             .await
     };
     if let Some(delete) = config.delete_successes.as_ref().filter(|d| d.value) {
@@ -200,7 +225,7 @@ fn expand(config: &Config, source: &Source, handler: &Handler) -> TokenStream {
         processor = quote! {
             let __processor = #p::BatchProcessor::<#source_ty>::#constructor() #(#options)*;
             let __processor = #call;
-            __processor.run(event, &#record_handler).await
+            __processor.#run(event, &#record_handler).await
         };
     }
 
@@ -228,35 +253,46 @@ fn expand(config: &Config, source: &Source, handler: &Handler) -> TokenStream {
         .params
         .iter()
         .map(|ty| at(ty, quote!(#p::FromRecord::from_record(record)?)));
-    let payload_checks = handler
-        .payload_types
-        .iter()
-        .map(|ty| at(ty, quote!(#p::assert_payload::<#ty>();)));
     let awaited = handler.is_async.then(|| quote!(.await));
-    // Errors about the return type point at it.
     let output = &handler.output;
-    let output_ty = at(
-        &handler.output_tokens,
-        quote!(<#output as #p::IntoRecordResult>::Output),
-    );
-    let call_output = at(
-        &handler.output_tokens,
-        quote!(#p::Result<Self::Output, #p::RecordError>),
-    );
-    let into_record_result = at(
-        &handler.output_tokens,
-        quote!(#p::IntoRecordResult::into_record_result(output)),
-    );
-    let record_handler_item = quote! {
-        struct #record_handler;
+    let record_handler_item = if handler.output_borrows {
+        let output_ty = at(
+            &handler.output_tokens,
+            quote!(<#output as #p::IntoRecordResult>::Output),
+        );
+        let call_output = at(
+            &handler.output_tokens,
+            quote!(#p::Result<Self::Output, #p::RecordError>),
+        );
+        let into_record_result = at(
+            &handler.output_tokens,
+            quote!(#p::IntoRecordResult::into_record_result(output)),
+        );
+        quote! {
+            struct #handler_fn;
 
-        impl #p::RecordHandler<#source_ty> for #record_handler {
-            type Output = #output_ty;
+            impl #p::RecordHandler<#source_ty> for #handler_fn {
+                type Output = #output_ty;
 
-            async fn call(&self, record: &#p::RecordCx<'_, #source_ty>) -> #call_output {
-                #(#payload_checks)*
-                let output = #name(#(#args),*)#awaited;
-                #into_record_result
+                async fn call(&self, record: &#p::RecordCx<'_, #source_ty>) -> #call_output {
+                    let output = #name(#(#args),*)#awaited;
+                    #into_record_result
+                }
+            }
+        }
+    } else {
+        quote! {
+            struct #handler_fn;
+
+            impl #p::HandlerFn<#source_ty> for #handler_fn {
+                type Return = #output;
+
+                async fn call(
+                    &self,
+                    record: &#p::RecordCx<'_, #source_ty>,
+                ) -> #p::Result<Self::Return, #p::RecordError> {
+                    #p::Result::Ok(#name(#(#args),*)#awaited)
+                }
             }
         }
     };

@@ -174,6 +174,10 @@ use proc_macro::TokenStream;
 /// `lambda_handler` has a fixed name, so one `#[batch_handler]` per module; the generated `main`
 /// is the program's entry point only at the root of a bin crate. Put further handlers in modules
 /// with `entrypoint = false`.
+///
+/// A handler declared inside a function body (a test's, say) needs `entrypoint = false` too: a
+/// `main` generated there would never run. A module that defines its own `main` beside the
+/// attribute gets an error that asks for `entrypoint = false`.
 #[proc_macro_attribute]
 pub fn batch_handler(args: TokenStream, item: TokenStream) -> TokenStream {
     expand::batch_handler(args.into(), item.into()).into()

@@ -20,9 +20,6 @@ use crate::args::Config;
 /// Names the expansion defines next to the function.
 const RESERVED_NAMES: &[&str] = &["main", "lambda_handler"];
 
-/// Extractors whose type parameter is a payload deserialized with serde.
-const PAYLOAD_EXTRACTORS: &[&str] = &["Json", "NewImage", "OldImage"];
-
 /// What the expansion needs to know about the handler function.
 pub(crate) struct Handler {
     pub(crate) item: ItemFn,
@@ -34,10 +31,11 @@ pub(crate) struct Handler {
     pub(crate) output: Type,
     /// The return type as written (the function's name when it returns `()`), for errors.
     pub(crate) output_tokens: TokenStream,
+    /// Whether the return type as written names a lifetime or a reference: it may borrow from the
+    /// record, so the value is converted into the record's result where it is returned.
+    pub(crate) output_borrows: bool,
     /// `T` of the first `State<&T>` parameter: the state's type.
     pub(crate) state_type: Option<Type>,
-    /// `T` of each `Json<T>`, `NewImage<T>`, `OldImage<T>` parameter without lifetimes.
-    pub(crate) payload_types: Vec<Type>,
 }
 
 /// Checks the function against the arguments. Errors go to `errors`.
@@ -86,7 +84,6 @@ pub(crate) fn check(mut item: ItemFn, config: &Config, errors: &mut Errors) -> H
 
     let mut params = Vec::new();
     let mut state_type = None;
-    let mut payload_types = Vec::new();
     for input in &sig.inputs {
         match input {
             FnArg::Receiver(receiver) => errors.spanned(
@@ -117,14 +114,13 @@ pub(crate) fn check(mut item: ItemFn, config: &Config, errors: &mut Errors) -> H
                     }
                     state_type.get_or_insert(state);
                 }
-                payload_types.extend(payload_param(ty).filter(|t| !has_lifetime(t)));
                 params.push(ty.clone());
             }
         }
     }
 
-    let (output, output_tokens) = match &sig.output {
-        ReturnType::Default => (syn::parse_quote!(()), sig.ident.to_token_stream()),
+    let (output, output_tokens, output_borrows) = match &sig.output {
+        ReturnType::Default => (syn::parse_quote!(()), sig.ident.to_token_stream(), false),
         ReturnType::Type(_, ty) => {
             if let Type::ImplTrait(_) = &**ty {
                 errors.spanned(
@@ -135,7 +131,7 @@ pub(crate) fn check(mut item: ItemFn, config: &Config, errors: &mut Errors) -> H
             }
             let mut output = (**ty).clone();
             StaticLifetimes.visit_type_mut(&mut output);
-            (output, ty.to_token_stream())
+            (output, ty.to_token_stream(), has_lifetime(ty))
         }
     };
 
@@ -152,8 +148,8 @@ pub(crate) fn check(mut item: ItemFn, config: &Config, errors: &mut Errors) -> H
         params,
         output,
         output_tokens,
+        output_borrows,
         state_type,
-        payload_types,
         item,
     }
 }
@@ -196,17 +192,6 @@ fn state_param(ty: &Type) -> Option<Type> {
             }) => Some((**elem).clone()),
             _ => None,
         },
-        _ => None,
-    }
-}
-
-/// `T` when the parameter is `Json<T>`, `NewImage<T>`, `OldImage<T>` or an `Option` of one.
-fn payload_param(ty: &Type) -> Option<Type> {
-    match last_segment(ty)? {
-        (name, args) if name == "Option" && args.len() == 1 => payload_param(args[0]),
-        (name, args) if args.len() == 1 && PAYLOAD_EXTRACTORS.iter().any(|e| name == e) => {
-            Some(args[0].clone())
-        }
         _ => None,
     }
 }
@@ -254,15 +239,12 @@ mod tests {
     }
 
     #[test]
-    fn finds_state_and_payload_types() {
+    fn finds_the_state_type() {
         let state = state_param(&ty("State<&Config>")).unwrap();
         assert_eq!(quote::quote!(#state).to_string(), "Config");
         let state = state_param(&ty("batch_core::State<&'static Db>")).unwrap();
         assert_eq!(quote::quote!(#state).to_string(), "Db");
         assert!(state_param(&ty("State<Config>")).is_none());
-        let payload = payload_param(&ty("Option<NewImage<Item>>")).unwrap();
-        assert_eq!(quote::quote!(#payload).to_string(), "Item");
-        assert!(payload_param(&ty("&SqsMessage")).is_none());
     }
 
     #[test]

@@ -18,40 +18,43 @@ pub async fn lambda_handler(
         .with_processor(
             ::batch_core::__private::processor::<
                 ::batch_core::__private::DynamoDb,
-                __BatchHandler,
+                ::batch_core::__private::Generated<__BatchHandler>,
                 _,
             >(
                 __BATCH_PROCESSOR.get_or_init(|| batch_core::DefaultProcessor),
-                &__BatchHandler,
+                &::batch_core::__private::Generated(__BatchHandler),
             ),
         )
         .with_hooks(
             ::batch_core::__private::hooks::<
                 ::batch_core::__private::DynamoDb,
-                __BatchHandler,
+                ::batch_core::__private::Generated<__BatchHandler>,
                 _,
-            >(__BATCH_HOOKS.get_or_init(|| batch_core::NoHooks), &__BatchHandler),
+            >(
+                __BATCH_HOOKS.get_or_init(|| batch_core::NoHooks),
+                &::batch_core::__private::Generated(__BatchHandler),
+            ),
         )
-        .run(event, &__BatchHandler)
+        .run(event, &::batch_core::__private::Generated(__BatchHandler))
         .await
 }
 struct __BatchHandler;
-impl ::batch_core::__private::RecordHandler<::batch_core::__private::DynamoDb>
+impl ::batch_core::__private::HandlerFn<::batch_core::__private::DynamoDb>
 for __BatchHandler {
-    type Output = <() as ::batch_core::__private::IntoRecordResult>::Output;
+    type Return = ();
     async fn call(
         &self,
         record: &::batch_core::__private::RecordCx<'_, ::batch_core::__private::DynamoDb>,
     ) -> ::batch_core::__private::Result<
-        Self::Output,
+        Self::Return,
         ::batch_core::__private::RecordError,
     > {
-        ::batch_core::__private::assert_payload::<serde_json::Value>();
-        let output = audit(
-            ::batch_core::__private::FromRecord::from_record(record)?,
-            ::batch_core::__private::FromRecord::from_record(record)?,
-        );
-        ::batch_core::__private::IntoRecordResult::into_record_result(output)
+        ::batch_core::__private::Result::Ok(
+            audit(
+                ::batch_core::__private::FromRecord::from_record(record)?,
+                ::batch_core::__private::FromRecord::from_record(record)?,
+            ),
+        )
     }
 }
 fn main() {}

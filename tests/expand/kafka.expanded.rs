@@ -30,30 +30,27 @@ pub async fn lambda_handler(
     ::batch_core::__private::BatchProcessor::<::batch_core::__private::Kafka>::new()
         .concurrency(4)
         .stop_on_first_failure(true)
-        .run(event, &__BatchHandler)
+        .run(event, &::batch_core::__private::Generated(__BatchHandler))
         .await
 }
 struct __BatchHandler;
-impl ::batch_core::__private::RecordHandler<::batch_core::__private::Kafka>
+impl ::batch_core::__private::HandlerFn<::batch_core::__private::Kafka>
 for __BatchHandler {
-    type Output = <Result<
-        (),
-        BoxError,
-    > as ::batch_core::__private::IntoRecordResult>::Output;
+    type Return = Result<(), BoxError>;
     async fn call(
         &self,
         record: &::batch_core::__private::RecordCx<'_, ::batch_core::__private::Kafka>,
     ) -> ::batch_core::__private::Result<
-        Self::Output,
+        Self::Return,
         ::batch_core::__private::RecordError,
     > {
-        ::batch_core::__private::assert_payload::<u32>();
-        let output = place(
-                ::batch_core::__private::FromRecord::from_record(record)?,
-                ::batch_core::__private::FromRecord::from_record(record)?,
-            )
-            .await;
-        ::batch_core::__private::IntoRecordResult::into_record_result(output)
+        ::batch_core::__private::Result::Ok(
+            place(
+                    ::batch_core::__private::FromRecord::from_record(record)?,
+                    ::batch_core::__private::FromRecord::from_record(record)?,
+                )
+                .await,
+        )
     }
 }
 mod __batch_main {

@@ -45,7 +45,6 @@ for __BatchHandler {
         Self::Output,
         ::batch_core::__private::RecordError,
     > {
-        ::batch_core::__private::assert_payload::<f64>();
         let output = check(
                 ::batch_core::__private::FromRecord::from_record(record)?,
                 ::batch_core::__private::FromRecord::from_record(record)?,

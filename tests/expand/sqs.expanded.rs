@@ -14,26 +14,23 @@ pub async fn lambda_handler(
     ::batch_core::__private::BatchError,
 > {
     ::batch_core::__private::BatchProcessor::<::batch_core::__private::Sqs>::new()
-        .run(event, &__BatchHandler)
+        .run(event, &::batch_core::__private::Generated(__BatchHandler))
         .await
 }
 struct __BatchHandler;
-impl ::batch_core::__private::RecordHandler<::batch_core::__private::Sqs>
+impl ::batch_core::__private::HandlerFn<::batch_core::__private::Sqs>
 for __BatchHandler {
-    type Output = <Result<
-        (),
-        BoxError,
-    > as ::batch_core::__private::IntoRecordResult>::Output;
+    type Return = Result<(), BoxError>;
     async fn call(
         &self,
         record: &::batch_core::__private::RecordCx<'_, ::batch_core::__private::Sqs>,
     ) -> ::batch_core::__private::Result<
-        Self::Output,
+        Self::Return,
         ::batch_core::__private::RecordError,
     > {
-        let output = handle(::batch_core::__private::FromRecord::from_record(record)?)
-            .await;
-        ::batch_core::__private::IntoRecordResult::into_record_result(output)
+        ::batch_core::__private::Result::Ok(
+            handle(::batch_core::__private::FromRecord::from_record(record)?).await,
+        )
     }
 }
 mod __batch_main {

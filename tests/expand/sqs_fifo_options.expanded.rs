@@ -18,30 +18,27 @@ pub async fn lambda_handler(
         .raise_on_entire_batch_failure(false)
         .concurrency(10)
         .deadline_margin(::batch_core::__private::Duration::from_millis(2000))
-        .run(event, &__BatchHandler)
+        .run(event, &::batch_core::__private::Generated(__BatchHandler))
         .await
 }
 struct __BatchHandler;
-impl ::batch_core::__private::RecordHandler<::batch_core::__private::Sqs>
+impl ::batch_core::__private::HandlerFn<::batch_core::__private::Sqs>
 for __BatchHandler {
-    type Output = <Result<
-        u64,
-        String,
-    > as ::batch_core::__private::IntoRecordResult>::Output;
+    type Return = Result<u64, String>;
     async fn call(
         &self,
         record: &::batch_core::__private::RecordCx<'_, ::batch_core::__private::Sqs>,
     ) -> ::batch_core::__private::Result<
-        Self::Output,
+        Self::Return,
         ::batch_core::__private::RecordError,
     > {
-        ::batch_core::__private::assert_payload::<u64>();
-        let output = ship(
-                ::batch_core::__private::FromRecord::from_record(record)?,
-                ::batch_core::__private::FromRecord::from_record(record)?,
-            )
-            .await;
-        ::batch_core::__private::IntoRecordResult::into_record_result(output)
+        ::batch_core::__private::Result::Ok(
+            ship(
+                    ::batch_core::__private::FromRecord::from_record(record)?,
+                    ::batch_core::__private::FromRecord::from_record(record)?,
+                )
+                .await,
+        )
     }
 }
 mod __batch_main {

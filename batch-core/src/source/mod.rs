@@ -117,6 +117,11 @@ impl StreamSource for DynamoDb {}
 
 /// A source whose records carry a JSON payload for [`Json<T>`](crate::Json): SQS and Kinesis.
 #[doc(hidden)]
+#[diagnostic::on_unimplemented(
+    message = "`Json<T>` cannot be taken from `{Self}` records: they carry no JSON payload",
+    label = "`Json<T>` is for SQS, Kinesis and Kafka records",
+    note = "DynamoDB records: take `NewImage<T>` or `OldImage<T>` (the item's images), or the raw record `&dynamodb::EventRecord`"
+)]
 pub trait JsonPayload: BatchSource {
     /// The payload's bytes, ready to parse as JSON; `record` names the record in messages.
     fn json_payload<'e>(
@@ -128,6 +133,11 @@ pub trait JsonPayload: BatchSource {
 /// A source whose records may have no payload, which `Option<Json<T>>` accepts: Kafka
 /// tombstones.
 #[doc(hidden)]
+#[diagnostic::on_unimplemented(
+    message = "`Option<Json<T>>` is for Kafka records, whose value may be null; `{Self}` records always carry a payload",
+    label = "take `Json<T>` here",
+    note = "`Option<Json<T>>` is `None` for a Kafka tombstone; SQS and Kinesis handlers take `Json<T>`"
+)]
 pub trait TombstonePayload: JsonPayload {}
 
 /// Keeps [`BatchSource`] (and so [`StreamSource`] and [`JsonPayload`]) implemented by this
