@@ -12,6 +12,9 @@
 //! `target/workloads/<workload>.json` when `workload_files` has written it (building it under
 //! valgrind takes long), else built. Without arguments (as `cargo bench` runs it) it
 //! runs every path once and checks that each reports the hand-written loop's failures.
+//!
+//! With `--runs N` it times the path instead: one warm-up call, then N calls, and prints one
+//! JSON line with the median, as `scripts/bench-peers` prints for the peers it times beside.
 
 mod paths;
 mod workloads;
@@ -23,12 +26,30 @@ fn measured(run: Run, bytes: &[u8]) -> Vec<u8> {
     run(std::hint::black_box(bytes))
 }
 
+/// The median of these times, in seconds.
+fn median(mut times: Vec<f64>) -> f64 {
+    times.sort_by(f64::total_cmp);
+    let middle = times.len() / 2;
+    if times.len() % 2 == 1 {
+        times[middle]
+    } else {
+        (times[middle - 1] + times[middle]) / 2.0
+    }
+}
+
 fn main() {
-    let args: Vec<String> = std::env::args()
-        .skip(1)
-        .filter(|a| !a.starts_with("--"))
-        .collect();
-    let chosen = match args.as_slice() {
+    let mut args = std::env::args().skip(1);
+    let mut chosen_names = Vec::new();
+    let mut runs: Option<usize> = None;
+    while let Some(arg) = args.next() {
+        if arg == "--runs" {
+            runs = args.next().and_then(|n| n.parse().ok());
+            assert!(runs.is_some(), "--runs takes a number");
+        } else if !arg.starts_with("--") {
+            chosen_names.push(arg);
+        }
+    }
+    let chosen = match chosen_names.as_slice() {
         [workload, path] => Some((workload.as_str(), path.as_str())),
         _ => None,
     };
@@ -45,11 +66,22 @@ fn main() {
             if chosen.is_some_and(|(_, chosen_path)| chosen_path != path) {
                 continue;
             }
-            let response = measured(run, &bytes);
+            let failures = failure_set(&measured(run, &bytes)).len();
+            let Some(runs) = runs else {
+                println!("{}/{path}: {failures} failures", workload.name);
+                continue;
+            };
+            let times: Vec<f64> = (0..runs)
+                .map(|_| {
+                    let start = std::time::Instant::now();
+                    std::hint::black_box(measured(run, &bytes));
+                    start.elapsed().as_secs_f64()
+                })
+                .collect();
             println!(
-                "{}/{path}: {} failures",
+                r#"{{"peer": "lambda-batch {path}", "workload": "{}", "failures": {failures}, "median_s": {}, "runs_s": {times:?}}}"#,
                 workload.name,
-                failure_set(&response).len()
+                median(times.clone())
             );
         }
     }
