@@ -362,3 +362,110 @@ pub fn check_event(config: &Config, bytes: &[u8]) {
         "the processor and the model disagree under {config:?}"
     );
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use model::Outcome::{Fails, Reports};
+
+    /// The first identifier `<prefix><n>` whose fate under salt 0 is to succeed (or not).
+    fn id(prefix: &str, succeeds: bool) -> String {
+        (0..)
+            .map(|n| format!("{prefix}{n}"))
+            .find(|id| fate(0, Some(id)).succeeds() == succeeds)
+            .expect("some id has that fate")
+    }
+
+    fn config(target: Target) -> Config {
+        Config::from_byte(target, 0)
+    }
+
+    fn text(ids: &[&str]) -> Outcome {
+        Reports(ids.iter().map(|id| Id::Text((*id).to_owned())).collect())
+    }
+
+    /// The model's prediction, also checked against the processor.
+    fn predict(config: &Config, event: &str) -> Outcome {
+        check_event(config, event.as_bytes());
+        model::expected(config, &json::parse_prefix(event).expect("JSON"))
+    }
+
+    #[test]
+    fn sqs_reports_failures_in_order_and_a_duplicated_member_fails_its_record() {
+        let (ok, bad) = (id("ok", true), id("bad", false));
+        let event = format!(
+            r#"{{"Records": [{{"messageId": "{ok}"}}, {{"messageId": "{bad}"}},
+                {{"messageId": "{ok}", "body": "a", "body": "b"}}]}}"#
+        );
+        assert_eq!(predict(&config(Target::Sqs), &event), text(&[&bad, &ok]));
+        // R7: a failed record whose identifier is named twice cannot be reported.
+        let event = format!(
+            r#"{{"Records": [{{"messageId": "{ok}"}}, {{"messageId": "{bad}", "\u006dessageId": "{bad}"}}]}}"#
+        );
+        assert_eq!(predict(&config(Target::Sqs), &event), Fails);
+        // R8: another source, or a second `Records`.
+        let event =
+            format!(r#"{{"Records": [{{"messageId": "{ok}", "eventSource": "aws:kinesis"}}]}}"#);
+        assert_eq!(predict(&config(Target::Sqs), &event), Fails);
+        assert_eq!(
+            predict(&config(Target::Sqs), r#"{"Records": [], "Records": []}"#),
+            Fails
+        );
+        assert_eq!(
+            predict(&config(Target::Sqs), r#"{"Records": []}"#),
+            text(&[])
+        );
+    }
+
+    #[test]
+    fn fifo_stops_at_the_first_failure_or_skips_its_group() {
+        let (ok, bad) = (id("ok", true), id("bad", false));
+        let record = |id: &str, group: &str| {
+            format!(r#"{{"messageId": "{id}", "attributes": {{"MessageGroupId": "{group}"}}}}"#)
+        };
+        let event = format!(
+            r#"{{"Records": [{}, {}, {}, {}]}}"#,
+            record(&ok, "a"),
+            record(&bad, "a"),
+            record(&ok, "b"),
+            record(&ok, "a")
+        );
+        // R5: everything from the failure on.
+        assert_eq!(
+            predict(&config(Target::SqsFifo), &event),
+            text(&[&bad, &ok, &ok])
+        );
+        // R6: the rest of group a only.
+        assert_eq!(
+            predict(&config(Target::SqsFifoSkipGroup), &event),
+            text(&[&bad, &ok])
+        );
+    }
+
+    #[test]
+    fn kafka_stops_only_the_failed_partition() {
+        let record = |topic: &str, offset: i64| {
+            format!(r#"{{"topic": "{topic}", "partition": 0, "offset": {offset}}}"#)
+        };
+        // Offsets whose record ids (`<topic>-0@<offset>`) fail or succeed under salt 0.
+        let offset = |topic: &str, succeeds: bool| {
+            (0..)
+                .find(|o| fate(0, Some(&format!("{topic}-0@{o}"))).succeeds() == succeeds)
+                .expect("some offset has that fate")
+        };
+        let (fail_a, ok_a, ok_b) = (offset("a", false), offset("a", true), offset("b", true));
+        let event = format!(
+            r#"{{"eventSource": "aws:kafka", "records": {{"a-0": [{}, {}], "b-0": [{}]}}}}"#,
+            record("a", fail_a),
+            record("a", ok_a),
+            record("b", ok_b)
+        );
+        let mut config = config(Target::Kafka);
+        config.stop_on_first_failure = true;
+        let a = |offset| Id::Kafka {
+            partition: "a-0".to_owned(),
+            offset,
+        };
+        assert_eq!(predict(&config, &event), Reports(vec![a(fail_a), a(ok_a)]));
+    }
+}
