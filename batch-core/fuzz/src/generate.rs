@@ -9,6 +9,11 @@ use base64::engine::general_purpose::STANDARD as BASE64;
 
 use super::Target;
 
+/// Characters that stand for a lone surrogate escape, which no Rust string can hold:
+/// [`write_str`] writes them as `\ud800` and `\uDFFF`.
+const LONE_HIGH: &str = "\u{E000}";
+const LONE_LOW: &str = "\u{E001}";
+
 /// A value to write; strings are written with random spellings.
 enum Value {
     Null,
@@ -63,7 +68,19 @@ fn choose<T: Copy>(u: &mut Unstructured<'_>, items: &[T]) -> T {
 /// non-ASCII or quotes to escape.
 fn ident(u: &mut Unstructured<'_>, prefix: &str) -> String {
     let n = pick(u, 0..=5);
-    let tail = choose(u, &["", "/x", "é", "\"q\"", "\\", "\u{1F600}"]);
+    let tail = choose(
+        u,
+        &[
+            "",
+            "/x",
+            "é",
+            "\"q\"",
+            "\\",
+            "\u{1F600}",
+            LONE_HIGH,
+            LONE_LOW,
+        ],
+    );
     format!("{prefix}{n}{tail}")
 }
 
@@ -199,7 +216,8 @@ fn record(u: &mut Unstructured<'_>, target: Target) -> Value {
         }
         Target::DynamoDb => {
             let id = Value::Object(vec![("N".into(), Value::Str(ident(u, "")))]);
-            let keys = object(u, vec![("Id".into(), id)]);
+            let name = ident(u, "Id");
+            let keys = object(u, vec![(name, id)]);
             let image = Value::Object(vec![(
                 "Name".into(),
                 Value::Object(vec![("S".into(), Value::Str(ident(u, "n")))]),
@@ -272,6 +290,8 @@ fn write_str(u: &mut Unstructured<'_>, text: &str, out: &mut String) {
     for ch in text.chars() {
         match ch {
             '"' => out.push_str("\\\""),
+            '\u{E000}' => out.push_str("\\ud800"),
+            '\u{E001}' => out.push_str("\\uDFFF"),
             '\\' => out.push_str("\\\\"),
             '/' if chance(u, 2) => out.push_str("\\/"),
             ch if (ch as u32) < 0x20 => out.push_str(&format!("\\u{:04x}", ch as u32)),

@@ -390,6 +390,17 @@ mod tests {
         model::expected(config, &json::parse_prefix(event).expect("JSON"))
     }
 
+    /// lambda_runtime's decoder reads the first JSON value and ignores what follows it, so an
+    /// event with trailing data reaches the processor without it (DESIGN §5 asks for an
+    /// invocation error, which only a decoder that sees the whole body could give). Lambda
+    /// itself never delivers such a body. The model judges the value that is delivered.
+    #[test]
+    fn lambda_runtime_ignores_trailing_data() {
+        let event = decode(br#"{"Records": []} trailing"#).expect("decoded");
+        assert_eq!(event.as_str(), r#"{"Records": []}"#);
+        assert!(decode(b"{\"Records\": [").is_none());
+    }
+
     #[test]
     fn sqs_reports_failures_in_order_and_a_duplicated_member_fails_its_record() {
         let (ok, bad) = (id("ok", true), id("bad", false));
