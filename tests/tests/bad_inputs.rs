@@ -1323,6 +1323,34 @@ async fn an_identifier_with_a_lone_surrogate_is_unidentifiable_saying_so() {
     );
 }
 
+/// Found by fuzzing (batch-core/fuzz, `dynamodb`): an item key whose attribute name holds a
+/// lone surrogate escape failed its record only when records ran concurrently, where the
+/// ordering key is built; one at a time the record ran. Concurrency must not change the
+/// response (R9).
+#[tokio::test]
+async fn a_dynamodb_key_name_with_a_lone_surrogate_runs_at_any_concurrency() {
+    let text = r#"{"Records": [
+        {"eventSource": "aws:dynamodb", "dynamodb": {"SequenceNumber": "1", "Keys": {"\ud800": {"S": "x"}}}},
+        {"eventSource": "aws:dynamodb", "dynamodb": {"SequenceNumber": "2", "Keys": {"a": {"S": "x"}}}}
+    ]}"#;
+    for concurrency in [1, 4] {
+        let plan = Plan::failing([1]);
+        let response = BatchProcessor::<DynamoDb>::new()
+            .concurrency(concurrency)
+            .run(event_from_str(text), &plan)
+            .await
+            .unwrap();
+        assert_eq!(
+            reported(&response),
+            ids(&["2"]),
+            "concurrency {concurrency}"
+        );
+        let mut ran = plan.ran();
+        ran.sort();
+        assert_eq!(ran, [0, 1], "concurrency {concurrency}");
+    }
+}
+
 #[tokio::test]
 async fn a_body_nested_ten_thousand_deep_fails_that_record_without_overflowing() {
     let deep = "[".repeat(10_000);

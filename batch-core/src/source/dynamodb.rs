@@ -56,7 +56,10 @@ impl BatchSource for DynamoDb {
         let mut keys: Vec<(Cow<'_, str>, Cow<'_, str>)> = Vec::with_capacity(2);
         for field in scan::fields(raw) {
             let (name, value) = field.ok_or("`dynamodb.Keys` is not valid JSON")?;
-            let name = scan::key(name).ok_or("`dynamodb.Keys` has a name that is not a string")?;
+            // A name that is not valid Unicode (a lone surrogate escape) is kept as written,
+            // as values are: the key only groups records, and reading it must not fail a
+            // record that runs fine one at a time (R9: concurrency gives the same response).
+            let name = scan::key(name).unwrap_or(Cow::Borrowed(name));
             keys.push((name, scan::minify(value)));
         }
         keys.sort();
@@ -164,6 +167,14 @@ mod tests {
             h.malformed.as_deref(),
             Some("`dynamodb` has two `NewImage` fields")
         );
+    }
+
+    #[test]
+    fn a_key_name_with_a_lone_surrogate_still_gives_a_key() {
+        let lone = DynamoDb::ordering_key(r#"{"\ud800": {"S": "x"}}"#).unwrap();
+        let other = DynamoDb::ordering_key(r#"{"a": {"S": "x"}}"#).unwrap();
+        assert!(lone.is_some());
+        assert_ne!(lone, other);
     }
 
     #[test]
