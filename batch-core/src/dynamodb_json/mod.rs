@@ -2,13 +2,15 @@
 //!
 //! `serde_dynamo` needs the image as a `serde_dynamo::Item` first: a hash map of owned
 //! `AttributeValue`s, every name and string copied. Here one borrowed pass reads the image into a
-//! tree whose strings point into the event ([`tree`]), and a deserializer over that tree
+//! tree whose strings point into the event ([`tree`]; [`fast`] reads the common, well-formed
+//! image without serde's machinery and leaves anything else to `serde_json`), and a deserializer over that tree
 //! ([`de`]) feeds the type exactly as `serde_dynamo::from_item` would: the same images are
 //! rejected, the same types accepted, the same values produced (the differential test in
 //! [`tests`] holds it to that).
 
 mod de;
 mod error;
+mod fast;
 mod tree;
 
 #[cfg(test)]

@@ -275,6 +275,14 @@ proptest! {
     }
 
     #[test]
+    fn the_quick_reader_agrees_with_serde_json_or_gives_up(text in any_image()) {
+        let slow = super::tree::parse_with_serde_json(&text).ok();
+        if let Some(quick) = super::fast::parse(&text) {
+            prop_assert_eq!(Some(quick), slow, "{}", text);
+        }
+    }
+
+    #[test]
     fn self_describing_targets_agree_with_serde_dynamo(text in any_image()) {
         same::<serde_json::Value>(&text)?;
         same::<Loose>(&text)?;
@@ -578,6 +586,32 @@ fn errors_quote_no_value() {
         let message = mismatch::<Card>(image).to_string();
         assert!(!message.contains("4111"), "{message}");
     }
+}
+
+#[test]
+fn the_quick_reader_reads_well_formed_images_and_leaves_the_rest() {
+    let text = r#" { "a" : {"S":"x\"y"}, "b":{"M":{"c":{"L":[{"N":"1"},{"NULL":true}]}}},
+        "d":{"SS":["p","q"]}, "e":{"BS":["AA=="]}, "f":{"BOOL":false}, "a":{"N":"2"} } "#;
+    let quick = super::fast::parse(text).expect("well formed");
+    assert_eq!(Some(quick), super::tree::parse_with_serde_json(text).ok());
+    for text in [
+        r#"{"a":{"\u0053":"x"}}"#,
+        r#"{"a":{"N":5}}"#,
+        r#"{"a":{"S":"x","S":"y"}}"#,
+        r#"{"a":{"B":"AA"}}"#,
+        r#"{"a":{"S":"x"}} x"#,
+        r#"{"a":{"S":"\ud800"}}"#,
+        r#"{"a":{"S":"x"}"#,
+    ] {
+        assert!(super::fast::parse(text).is_none(), "{text}");
+    }
+    let deep = format!(
+        r#"{{"a":{}{{"NULL":true}}{}}}"#,
+        r#"{"L":["#.repeat(70),
+        "]}".repeat(70)
+    );
+    assert!(super::fast::parse(&deep).is_none());
+    assert!(super::tree::parse_with_serde_json(&deep).is_err());
 }
 
 #[test]

@@ -67,8 +67,17 @@ impl<'de> Deserialize<'de> for Item<'de> {
     }
 }
 
-/// Reads an image (DynamoDB JSON text) into a tree borrowing from `text`.
+/// Reads an image (DynamoDB JSON text) into a tree borrowing from `text`: quickly when the
+/// text is plainly well formed, with `serde_json` (which then decides) otherwise.
 pub(crate) fn parse(text: &str) -> Result<Map<'_>, serde_json::Error> {
+    match super::fast::parse(text) {
+        Some(map) => Ok(map),
+        None => parse_with_serde_json(text),
+    }
+}
+
+/// Reads an image with `serde_json`: exactly what it and `serde_dynamo::Item` accept.
+pub(crate) fn parse_with_serde_json(text: &str) -> Result<Map<'_>, serde_json::Error> {
     serde_json::from_str::<Item<'_>>(text).map(|item| item.0)
 }
 
@@ -86,10 +95,15 @@ impl<'de> Visitor<'de> for MapVisitor {
         while let Some((name, value)) = map.next_entry::<Text<'de>, Attr<'de>>()? {
             entries.push((name, value));
         }
-        if has_duplicate_names(&entries) {
-            keep_last_of_each_name(&mut entries);
-        }
+        dedupe(&mut entries);
         Ok(entries)
+    }
+}
+
+/// Keeps the last value of each attribute name given more than once.
+pub(crate) fn dedupe(entries: &mut Map<'_>) {
+    if has_duplicate_names(entries) {
+        keep_last_of_each_name(entries);
     }
 }
 
