@@ -75,6 +75,17 @@ fn string_end(bytes: &[u8], mut pos: usize) -> Option<usize> {
     }
 }
 
+/// The bytes a container's walk stops at: quotes and brackets; everything else is skipped.
+static STRUCTURE: [bool; 256] = {
+    let mut stop = [false; 256];
+    stop[b'"' as usize] = true;
+    stop[b'{' as usize] = true;
+    stop[b'[' as usize] = true;
+    stop[b'}' as usize] = true;
+    stop[b']' as usize] = true;
+    stop
+};
+
 /// The end of the value that starts at `pos` (no leading white space).
 fn value_end(bytes: &[u8], pos: usize) -> Option<usize> {
     match bytes.get(pos)? {
@@ -83,7 +94,12 @@ fn value_end(bytes: &[u8], pos: usize) -> Option<usize> {
             let mut depth = 0usize;
             let mut at = pos;
             loop {
-                match bytes.get(at)? {
+                let byte = *bytes.get(at)?;
+                if !STRUCTURE[usize::from(byte)] {
+                    at += 1;
+                    continue;
+                }
+                match byte {
                     b'"' => {
                         at = string_end(bytes, at)?;
                         continue;

@@ -30,6 +30,19 @@ pub(crate) fn parse(text: &str) -> Option<Map<'_>> {
     (reader.pos == reader.bytes.len()).then_some(map)
 }
 
+/// The bytes that end a run of plain string content: a quote, a backslash, a control character.
+static STRING_STOP: [bool; 256] = {
+    let mut stop = [false; 256];
+    let mut byte = 0;
+    while byte < 0x20 {
+        stop[byte] = true;
+        byte += 1;
+    }
+    stop[b'"' as usize] = true;
+    stop[b'\\' as usize] = true;
+    stop
+};
+
 struct Reader<'a> {
     text: &'a str,
     bytes: &'a [u8],
@@ -83,14 +96,18 @@ impl<'a> Reader<'a> {
         let start = self.pos;
         let mut escaped = false;
         loop {
-            match *self.bytes.get(self.pos)? {
+            let byte = *self.bytes.get(self.pos)?;
+            if !STRING_STOP[usize::from(byte)] {
+                self.pos += 1;
+                continue;
+            }
+            match byte {
                 b'"' => break,
                 b'\\' => {
                     escaped = true;
                     self.pos += 2;
                 }
-                0..=0x1f => return None,
-                _ => self.pos += 1,
+                _ => return None,
             }
         }
         let end = self.pos;
