@@ -60,6 +60,7 @@
 
 #![warn(missing_docs)]
 
+mod dynamodb_json;
 pub mod error;
 pub mod event;
 pub mod extract;

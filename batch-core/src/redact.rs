@@ -45,13 +45,15 @@ pub(crate) fn json_error<T: DeserializeOwned>(bytes: &[u8]) -> String {
     }
 }
 
-/// Why `T` rejects this DynamoDB item, with the attribute path, never a value.
+/// Why `T` rejects this DynamoDB image (DynamoDB JSON text), with the attribute path, never a
+/// value.
 ///
-/// Call it only after `serde_dynamo::from_item` of the same item into `T` failed.
-pub(crate) fn dynamodb_error<T: DeserializeOwned>(item: serde_dynamo::Item) -> String {
+/// Call it only after `dynamodb_json::from_image` of the same text into `T` failed.
+pub(crate) fn dynamodb_error<T: DeserializeOwned>(image: &str) -> String {
+    let Some(deserializer) = crate::dynamodb_json::image_deserializer(image) else {
+        return "the item could not be read a second time".to_owned();
+    };
     let track = Track::new(Origin::DynamoDb);
-    let value = serde_dynamo::AttributeValue::M(item.into());
-    let deserializer = serde_dynamo::Deserializer::from_attribute_value(value);
     match T::deserialize(Redacting::new(deserializer, &track)) {
         Ok(_) => RETRY_PASSED.to_owned(),
         Err(error) => {
@@ -997,17 +999,15 @@ mod tests {
         struct Row {
             quantity: u32,
         }
-        let item = |text: &str| -> serde_dynamo::Item { serde_json::from_str(text).unwrap() };
         let bad = r#"{"quantity":{"N":"SECRET-TOKEN-123"}}"#;
-        serde_dynamo::from_item::<_, Row>(item(bad)).unwrap_err();
         assert_eq!(
-            dynamodb_error::<Row>(item(bad)),
+            dynamodb_error::<Row>(bad),
             "quantity: the number attribute cannot be read as u32"
         );
         let bad = r#"{"quantity":{"S":"SECRET-TOKEN-123"}}"#;
-        assert_eq!(dynamodb_error::<Row>(item(bad)), "quantity: Expected num");
+        assert_eq!(dynamodb_error::<Row>(bad), "quantity: Expected num");
         let bad = r#"{"quantity":{"N":"4111111111111111"}}"#;
-        let message = dynamodb_error::<Row>(item(bad));
+        let message = dynamodb_error::<Row>(bad);
         assert!(message.starts_with("quantity: "), "{message}");
         assert!(!message.contains("4111111111111111"), "{message}");
     }

@@ -6,6 +6,7 @@ use std::fmt;
 use serde::de::DeserializeOwned;
 
 use super::{BatchSource, RecordHeader, read_stream_header};
+use crate::dynamodb_json::{self, ImageError};
 use crate::error::{RecordError, RecordErrorKind};
 use crate::redact;
 use crate::scan::{self, Kind};
@@ -96,33 +97,29 @@ impl BatchSource for DynamoDb {
     }
 }
 
-/// Deserializes a DynamoDB image (DynamoDB JSON) into `T` as `serde_dynamo` does.
+/// Deserializes a DynamoDB image (DynamoDB JSON) into `T` as `serde_dynamo` does, straight from
+/// the event's text.
 pub(crate) fn image<T: DeserializeOwned>(
     record: &dyn fmt::Display,
     raw: &str,
     which: &str,
 ) -> Result<T, RecordError> {
-    let item: serde_dynamo::Item = serde_json::from_str(raw).map_err(|e| {
-        RecordError::new(
+    dynamodb_json::from_image(raw).map_err(|error| match error {
+        ImageError::Malformed(e) => RecordError::new(
             RecordErrorKind::Malformed,
             format!(
                 "{record}: `{which}` is not a DynamoDB item: {}",
                 redact::json_error::<serde_dynamo::Item>(raw.as_bytes())
             ),
         )
-        .with_payload_detail(e.to_string())
-    })?;
-    serde_dynamo::from_item(item).map_err(|e| {
-        // The item was consumed: read it again, only now that it failed (R14).
-        let cause = match serde_json::from_str(raw) {
-            Ok(item) => redact::dynamodb_error::<T>(item),
-            Err(_) => "the item could not be read a second time".to_owned(),
-        };
-        RecordError::extract(format!(
-            "{record}: `{which}` does not fit `{}`: {cause}",
-            std::any::type_name::<T>()
+        .with_payload_detail(e.to_string()),
+        // The failure is located by a second pass, only now that it failed (R14).
+        ImageError::DoesNotFit(e) => RecordError::extract(format!(
+            "{record}: `{which}` does not fit `{}`: {}",
+            std::any::type_name::<T>(),
+            redact::dynamodb_error::<T>(raw)
         ))
-        .with_payload_detail(e.to_string())
+        .with_payload_detail(e.to_string()),
     })
 }
 

@@ -276,7 +276,20 @@ pub(crate) fn read_stream_header<'e, const N: usize>(
     names: [&str; N],
 ) -> (RecordHeader<'e>, Option<[Option<&'e str>; N]>) {
     let top = ["eventSource", container];
-    let (picked, len) = match pick_prefix(rest, top, "the record") {
+    let what = format!("`{container}`");
+    // The container's members are read in the same pass as the record's, so that its values (a
+    // DynamoDB image, Kinesis data) are walked once, not once to skip the container and again
+    // inside it.
+    let mut inner: Option<Picked<'e, N>> = None;
+    let read_inner = |i: usize, value: &'e str| -> Option<usize> {
+        if i != 1 || inner.is_some() || Kind::of(value) != Kind::Object {
+            return None;
+        }
+        let (picked, len) = pick_prefix(value, names, &what);
+        inner = Some(picked.ok()?);
+        Some(len)
+    };
+    let (picked, len) = match pick_prefix_reading(rest, top, "the record", read_inner) {
         (Ok(picked), len) => (picked, len),
         (Err(reason), len) => return (RecordHeader::unreadable(reason, len), None),
     };
@@ -291,7 +304,7 @@ pub(crate) fn read_stream_header<'e, const N: usize>(
         header.note_malformed(format!("the record has no `{container}` field"));
         return (header, None);
     };
-    match pick_all(nested, names, &format!("`{container}`")) {
+    match inner.map_or_else(|| pick_all(nested, names, &what), Ok) {
         Ok(picked) => {
             header.note_duplicates(&picked, names, &format!("`{container}`"));
             (header, Some(picked.values))
@@ -345,6 +358,18 @@ pub(crate) fn pick_prefix<'e, const N: usize>(
     names: [&str; N],
     what: &str,
 ) -> (Result<Picked<'e, N>, String>, usize) {
+    pick_prefix_reading(rest, names, what, |_, _| None)
+}
+
+/// [`pick_prefix`], handing each named member's value (the text from its start) to `read`,
+/// which may read it and return its length; when it returns `None` the scanner finds the
+/// length.
+fn pick_prefix_reading<'e, const N: usize>(
+    rest: &'e str,
+    names: [&str; N],
+    what: &str,
+    mut read: impl FnMut(usize, &'e str) -> Option<usize>,
+) -> (Result<Picked<'e, N>, String>, usize) {
     let value_len = || scan::value_len(rest).unwrap_or(rest.len());
     let kind = Kind::of(rest);
     if kind != Kind::Object {
@@ -357,11 +382,20 @@ pub(crate) fn pick_prefix<'e, const N: usize>(
     };
     let mut seen = [false; N];
     let mut fields = scan::fields(rest);
-    for field in fields.by_ref() {
-        let Some((key, value)) = field else {
+    while let Some(field) = fields.next_key() {
+        let Some((key, value_on)) = field else {
             return (Err(format!("{what} is not valid JSON")), value_len());
         };
-        if let Some(i) = names.iter().position(|name| scan::key_is(key, name)) {
+        let named = names.iter().position(|name| scan::key_is(key, name));
+        let Some(len) = named
+            .and_then(|i| read(i, value_on))
+            .or_else(|| scan::value_len(value_on))
+        else {
+            return (Err(format!("{what} is not valid JSON")), value_len());
+        };
+        fields.skip_value(len);
+        let value = &value_on[..len];
+        if let Some(i) = named {
             if std::mem::replace(&mut seen[i], true) {
                 picked.twice[i] = true;
                 picked.values[i] = None;

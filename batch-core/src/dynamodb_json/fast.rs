@@ -1,0 +1,211 @@
+//! A quick reader of the common image: one pass over the bytes, no serde machinery.
+//!
+//! It reads only what it is sure of: well-formed DynamoDB JSON, not too deeply nested. On
+//! anything else (a syntax error, an unknown or repeated type tag, a value of the wrong JSON
+//! type, bad base64, an escaped type tag, deep nesting) it gives up and returns `None`, and the
+//! caller reads the text with `serde_json` ([`super::tree`]), which decides, so that what is
+//! accepted and every error stay exactly `serde_json`'s and `serde_dynamo`'s.
+
+use std::borrow::Cow;
+
+use base64::Engine;
+use base64::engine::general_purpose::STANDARD as BASE64;
+
+use super::tree::{Attr, Map, Text, dedupe};
+
+/// Nesting (objects and arrays) beyond which the reader leaves the text to `serde_json`, well
+/// within its recursion limit of 128.
+const MAX_DEPTH: usize = 96;
+
+/// The image's attributes, or `None` to have `serde_json` read the text.
+pub(crate) fn parse(text: &str) -> Option<Map<'_>> {
+    let mut reader = Reader {
+        text,
+        bytes: text.as_bytes(),
+        pos: 0,
+        depth: 0,
+    };
+    let map = reader.map()?;
+    reader.skip_ws();
+    (reader.pos == reader.bytes.len()).then_some(map)
+}
+
+/// The bytes that end a run of plain string content: a quote, a backslash, a control character.
+static STRING_STOP: [bool; 256] = {
+    let mut stop = [false; 256];
+    let mut byte = 0;
+    while byte < 0x20 {
+        stop[byte] = true;
+        byte += 1;
+    }
+    stop[b'"' as usize] = true;
+    stop[b'\\' as usize] = true;
+    stop
+};
+
+struct Reader<'a> {
+    text: &'a str,
+    bytes: &'a [u8],
+    pos: usize,
+    depth: usize,
+}
+
+impl<'a> Reader<'a> {
+    fn skip_ws(&mut self) {
+        while let Some(b' ' | b'\t' | b'\n' | b'\r') = self.bytes.get(self.pos) {
+            self.pos += 1;
+        }
+    }
+
+    /// Skips white space, then `byte` if it comes next.
+    fn eat(&mut self, byte: u8) -> bool {
+        self.skip_ws();
+        if self.bytes.get(self.pos) == Some(&byte) {
+            self.pos += 1;
+            true
+        } else {
+            false
+        }
+    }
+
+    fn enter(&mut self, open: u8) -> Option<()> {
+        self.depth += 1;
+        (self.depth <= MAX_DEPTH && self.eat(open)).then_some(())
+    }
+
+    /// After an element: `true` when another follows (a comma), `false` at `close`.
+    fn next_or_close(&mut self, close: u8) -> Option<bool> {
+        self.skip_ws();
+        let byte = *self.bytes.get(self.pos)?;
+        self.pos += 1;
+        match byte {
+            b',' => Some(true),
+            _ if byte == close => {
+                self.depth -= 1;
+                Some(false)
+            }
+            _ => None,
+        }
+    }
+
+    /// A string, borrowed when it holds no escape; escapes are left to `serde_json`.
+    fn string(&mut self) -> Option<Text<'a>> {
+        if !self.eat(b'"') {
+            return None;
+        }
+        let start = self.pos;
+        let mut escaped = false;
+        loop {
+            let byte = *self.bytes.get(self.pos)?;
+            if !STRING_STOP[usize::from(byte)] {
+                self.pos += 1;
+                continue;
+            }
+            match byte {
+                b'"' => break,
+                b'\\' => {
+                    escaped = true;
+                    self.pos += 2;
+                }
+                _ => return None,
+            }
+        }
+        let end = self.pos;
+        self.pos += 1;
+        if escaped {
+            let quoted = self.text.get(start - 1..end + 1)?;
+            serde_json::from_str::<String>(quoted)
+                .ok()
+                .map(|s| Text(Cow::Owned(s)))
+        } else {
+            Some(Text(Cow::Borrowed(self.text.get(start..end)?)))
+        }
+    }
+
+    fn boolean(&mut self) -> Option<bool> {
+        self.skip_ws();
+        let rest = self.bytes.get(self.pos..)?;
+        if rest.starts_with(b"true") {
+            self.pos += 4;
+            Some(true)
+        } else if rest.starts_with(b"false") {
+            self.pos += 5;
+            Some(false)
+        } else {
+            None
+        }
+    }
+
+    fn binary(&mut self) -> Option<Vec<u8>> {
+        BASE64.decode(self.string()?.0.as_bytes()).ok()
+    }
+
+    /// `[item, ...]`, each item read by `item`.
+    fn list<T>(&mut self, mut item: impl FnMut(&mut Self) -> Option<T>) -> Option<Vec<T>> {
+        self.enter(b'[')?;
+        let mut items = Vec::new();
+        if self.eat(b']') {
+            self.depth -= 1;
+            return Some(items);
+        }
+        loop {
+            items.push(item(self)?);
+            if !self.next_or_close(b']')? {
+                return Some(items);
+            }
+        }
+    }
+
+    /// `{"name": attribute, ...}`.
+    fn map(&mut self) -> Option<Map<'a>> {
+        self.enter(b'{')?;
+        let mut entries = Vec::with_capacity(8);
+        if self.eat(b'}') {
+            self.depth -= 1;
+            return Some(entries);
+        }
+        loop {
+            let name = self.string()?;
+            if !self.eat(b':') {
+                return None;
+            }
+            entries.push((name, self.attribute()?));
+            if !self.next_or_close(b'}')? {
+                break;
+            }
+        }
+        dedupe(&mut entries);
+        Some(entries)
+    }
+
+    /// `{"TAG": value}`.
+    fn attribute(&mut self) -> Option<Attr<'a>> {
+        self.enter(b'{')?;
+        let tag = self.string()?;
+        // An escaped tag is rare enough to leave to serde_json.
+        let Cow::Borrowed(tag) = tag.0 else {
+            return None;
+        };
+        if !self.eat(b':') {
+            return None;
+        }
+        let value = match tag {
+            "N" => Attr::N(self.string()?),
+            "S" => Attr::S(self.string()?),
+            "BOOL" => Attr::Bool(self.boolean()?),
+            "NULL" => Attr::Null(self.boolean()?),
+            "B" => Attr::B(self.binary()?),
+            "M" => Attr::M(self.map()?),
+            "L" => Attr::L(self.list(Self::attribute)?),
+            "SS" => Attr::Ss(self.list(Self::string)?),
+            "NS" => Attr::Ns(self.list(Self::string)?),
+            "BS" => Attr::Bs(self.list(Self::binary)?),
+            _ => return None,
+        };
+        if !self.eat(b'}') {
+            return None;
+        }
+        self.depth -= 1;
+        Some(value)
+    }
+}
