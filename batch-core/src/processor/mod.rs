@@ -118,6 +118,8 @@ pub struct BatchProcessor<S, P = DefaultProcessor, K = NoHooks> {
     state: Option<SharedState>,
     #[cfg(feature = "sqs-api")]
     delete_successes: Option<crate::sqs_api::DeleteSuccesses>,
+    #[cfg(feature = "sqs-api")]
+    retry_backoff: Option<crate::sqs_api::Backoff>,
     source: PhantomData<fn() -> S>,
 }
 
@@ -132,6 +134,8 @@ impl<S: BatchSource> BatchProcessor<S> {
             state: None,
             #[cfg(feature = "sqs-api")]
             delete_successes: None,
+            #[cfg(feature = "sqs-api")]
+            retry_backoff: None,
             source: PhantomData,
         }
     }
@@ -210,6 +214,43 @@ impl<P, K> BatchProcessor<Sqs, P, K> {
         if let Some(mode) = &mut self.delete_successes {
             mode.suppress_exception = suppress;
         }
+        self
+    }
+
+    /// Feature `sqs-api`: retry backoff (R18). Before the response is returned, each record that
+    /// ran and failed gets its visibility timeout set with `ChangeMessageVisibilityBatch`
+    /// through `client`, from `policy` and its `ApproximateReceiveCount`, so that it comes back
+    /// after 30 s, 60 s, 120 s ... instead of after the queue's fixed timeout. Records not
+    /// started (a FIFO batch stopped, a group skipped, the deadline near) keep the queue's
+    /// timeout. It works with `ReportBatchItemFailures` and with
+    /// [`delete_successes`](Self::delete_successes); their SQS calls share one time budget
+    /// before the invocation's deadline. A change that fails is logged at `warn` and changes
+    /// nothing else: the message comes back at the queue's timeout. IAM: the function's role
+    /// needs `sqs:ChangeMessageVisibility`.
+    ///
+    /// ```no_run
+    /// use std::time::Duration;
+    /// use batch_core::{BatchProcessor, RecordCx, handler_fn};
+    /// use batch_core::source::Sqs;
+    /// use batch_core::sqs_api::RetryBackoff;
+    ///
+    /// # async fn run(event: batch_core::LambdaEvent<batch_core::event::BatchEvent>) {
+    /// let client = batch_core::sqs_api::client_from_env().await;
+    /// let policy = RetryBackoff::exponential(Duration::from_secs(30), Duration::from_secs(3600));
+    /// let processor = BatchProcessor::<Sqs>::new().retry_backoff(client, policy);
+    /// let handler = handler_fn(|_: &RecordCx<'_, Sqs>| Err::<(), _>("not yet"));
+    /// // Every message fails; each comes back after 30 s on its first delivery, 60 s on its second...
+    /// let _ = processor.run(event, &handler).await;
+    /// # }
+    /// ```
+    #[cfg(feature = "sqs-api")]
+    pub fn retry_backoff(
+        mut self,
+        client: aws_sdk_sqs::Client,
+        policy: crate::sqs_api::RetryBackoff,
+    ) -> Self {
+        self.options.keep_sqs_receipts = true;
+        self.retry_backoff = Some(crate::sqs_api::Backoff { client, policy });
         self
     }
 
@@ -320,6 +361,8 @@ impl<S: BatchSource, P, K> BatchProcessor<S, P, K> {
             state: self.state,
             #[cfg(feature = "sqs-api")]
             delete_successes: self.delete_successes,
+            #[cfg(feature = "sqs-api")]
+            retry_backoff: self.retry_backoff,
             source: PhantomData,
         }
     }
@@ -333,6 +376,8 @@ impl<S: BatchSource, P, K> BatchProcessor<S, P, K> {
             state: self.state,
             #[cfg(feature = "sqs-api")]
             delete_successes: self.delete_successes,
+            #[cfg(feature = "sqs-api")]
+            retry_backoff: self.retry_backoff,
             source: PhantomData,
         }
     }
@@ -394,12 +439,16 @@ impl<S: BatchSource, P, K> BatchProcessor<S, P, K> {
             .process(&event.payload, &event.context, handler)
             .await?;
         #[cfg(feature = "sqs-api")]
-        if let Some(mode) = &self.delete_successes {
-            return mode
-                .settle(report, &event.context, |report| {
-                    self.processor.response(report)
-                })
-                .await;
+        {
+            let until = crate::sqs_api::calls_deadline(&event.context);
+            if let Some(backoff) = &self.retry_backoff {
+                backoff.apply(&report, until).await;
+            }
+            if let Some(mode) = &self.delete_successes {
+                return mode
+                    .settle(report, until, |report| self.processor.response(report))
+                    .await;
+            }
         }
         self.processor.response(report)
     }
@@ -447,6 +496,8 @@ impl<S, P: Clone, K: Clone> Clone for BatchProcessor<S, P, K> {
             state: self.state.clone(),
             #[cfg(feature = "sqs-api")]
             delete_successes: self.delete_successes.clone(),
+            #[cfg(feature = "sqs-api")]
+            retry_backoff: self.retry_backoff.clone(),
             source: PhantomData,
         }
     }
