@@ -341,3 +341,55 @@ macro_rules! __batch_core_delete_successes {
 }
 
 pub use crate::__batch_core_delete_successes as delete_successes;
+
+/// `retry_backoff = ...` of `#[batch_handler]`: adds retry backoff to a processor, with the
+/// client built once per process (from `sqs_client = path` or the environment), or with the
+/// client of `delete_successes` (`@shared`). Without the `sqs-api` feature it is an error that
+/// names the feature, located where the user wrote `retry_backoff`.
+#[cfg(feature = "sqs-api")]
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __batch_core_retry_backoff {
+    ($processor:expr, $policy:expr) => {{
+        static CLIENT: $crate::__private::SqsClientCell = $crate::__private::SqsClientCell::new();
+        $processor.retry_backoff(CLIENT.from_env().await, $policy)
+    }};
+    ($processor:expr, $policy:expr, @shared) => {
+        $crate::__private::retry_backoff_sharing_client($processor, $policy)
+    };
+    ($processor:expr, $policy:expr, $init:path) => {{
+        static CLIENT: $crate::__private::SqsClientCell = $crate::__private::SqsClientCell::new();
+        $processor.retry_backoff(CLIENT.get_or_init($init).await?, $policy)
+    }};
+}
+
+/// `retry_backoff = ...` of `#[batch_handler]`: adds retry backoff to a processor, with the
+/// client built once per process (from `sqs_client = path` or the environment), or with the
+/// client of `delete_successes` (`@shared`). Without the `sqs-api` feature it is an error that
+/// names the feature, located where the user wrote `retry_backoff`.
+#[cfg(not(feature = "sqs-api"))]
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __batch_core_retry_backoff {
+    ($($arguments:tt)*) => {
+        ::core::compile_error!(
+            "`retry_backoff` needs the `sqs-api` feature of batch-core: \
+             enable it in Cargo.toml with `batch-core = { version = \"0.1\", features = [\"sqs-api\"] }`"
+        )
+    };
+}
+
+pub use crate::__batch_core_retry_backoff as retry_backoff;
+
+/// Retry backoff with the client that `delete_successes` already holds: one client per
+/// process for both steps. `delete_successes!` always comes first in the expansion.
+#[cfg(feature = "sqs-api")]
+pub fn retry_backoff_sharing_client<P, K>(
+    processor: BatchProcessor<Sqs, P, K>,
+    policy: crate::sqs_api::RetryBackoff,
+) -> BatchProcessor<Sqs, P, K> {
+    match processor.delete_successes_client() {
+        Some(client) => processor.retry_backoff(client, policy),
+        None => processor,
+    }
+}

@@ -186,20 +186,38 @@ fn expand(config: &Config, source: &Source, handler: &Handler) -> TokenStream {
             .run(event, &#record_handler)
             .await
     };
-    if let Some(delete) = config.delete_successes.as_ref().filter(|d| d.value) {
-        // Without batch-core's `sqs-api` feature, `delete_successes!` is an error that names
-        // the feature, located (as `start_concurrent!`) at the user's argument.
+    // The SQS API steps (feature `sqs-api`). Without the feature each step's macro is an
+    // error that names it, located (as `start_concurrent!`) at the user's argument.
+    let mut sqs_api_steps = Vec::new();
+    let delete = config.delete_successes.as_ref().filter(|d| d.value);
+    if let Some(delete) = delete {
         let suppress = config.suppress_exception.as_ref().is_some_and(|s| s.value);
         let init = config.sqs_client.as_ref().map(|init| quote!(, #init));
-        let arguments = quote!(__processor, #suppress #init);
-        let mut parenthesized = Group::new(Delimiter::Parenthesis, arguments);
-        let span = Span::call_site().located_at(delete.span);
-        parenthesized.set_span(span);
-        let mut call = respan(quote!(#p::delete_successes!), span);
-        call.extend([TokenTree::Group(parenthesized)]);
+        let call = located_macro_call(
+            quote!(#p::delete_successes!),
+            quote!(__processor, #suppress #init),
+            delete.span,
+        );
+        sqs_api_steps.push(quote!(let __processor = #call;));
+    }
+    if let (Some(policy), Some(name)) = (&config.retry_backoff, config.retry_backoff_name) {
+        // One client per process: the one of `delete_successes` when there is one.
+        let client = match (delete, &config.sqs_client) {
+            (Some(_), _) => quote!(, @shared),
+            (None, Some(init)) => quote!(, #init),
+            (None, None) => quote!(),
+        };
+        let call = located_macro_call(
+            quote!(#p::retry_backoff!),
+            quote!(__processor, #policy #client),
+            name,
+        );
+        sqs_api_steps.push(quote!(let __processor = #call;));
+    }
+    if !sqs_api_steps.is_empty() {
         processor = quote! {
             let __processor = #p::BatchProcessor::<#source_ty>::#constructor() #(#options)*;
-            let __processor = #call;
+            #(#sqs_api_steps)*
             __processor.run(event, &#record_handler).await
         };
     }
@@ -324,6 +342,17 @@ fn at(user: &impl ToTokens, tokens: TokenStream) -> TokenStream {
         Some(first) => respan(tokens, Span::call_site().located_at(first.span())),
         None => tokens,
     }
+}
+
+/// `path!(arguments)` with the path and the parentheses located at `span`: rustc reports an
+/// error of the called macro at the call.
+fn located_macro_call(path: TokenStream, arguments: TokenStream, span: Span) -> TokenStream {
+    let span = Span::call_site().located_at(span);
+    let mut parenthesized = Group::new(Delimiter::Parenthesis, arguments);
+    parenthesized.set_span(span);
+    let mut call = respan(path, span);
+    call.extend([TokenTree::Group(parenthesized)]);
+    call
 }
 
 /// Sets the span of every token, inside groups too.
