@@ -19,7 +19,7 @@
 //! When some records failed, the successful messages are deleted with `DeleteMessageBatch`
 //! (at most 10 entries a call, the receipt handles from the event, the queue URL built from
 //! `eventSourceARN` by [`queue_url`] while requests go to the client's endpoint), then the
-//! invocation fails with [`BatchError::SomeFailed`](crate::BatchError::SomeFailed), naming the
+//! invocation fails with [`BatchError::SomeFailed`], naming the
 //! failed records, so Lambda returns only those to the queue. Entries refused with
 //! `SenderFault = false` are tried again, up to 3 calls; an entry still refused, or one whose
 //! call failed, is named in the error (it is delivered again: a duplicate, never a loss). At most
@@ -80,10 +80,36 @@ pub use queue_url::{InvalidQueueArn, queue_url};
 
 /// The AWS SDK for SQS, for `sqs_client = ...` functions and tests, without a dependency of
 /// their own.
+///
+/// ```
+/// use batch_core::sqs_api::aws_sdk_sqs;
+/// use batch_core::prelude::BoxError;
+///
+/// /// For `#[batch_handler(delete_successes, sqs_client = local_sqs)]`: a local server.
+/// async fn local_sqs() -> Result<aws_sdk_sqs::Client, BoxError> {
+///     let config = aws_sdk_sqs::Config::builder()
+///         .behavior_version(aws_sdk_sqs::config::BehaviorVersion::latest())
+///         .region(aws_sdk_sqs::config::Region::new("us-east-1"))
+///         .endpoint_url("http://127.0.0.1:5000")
+///         .build();
+///     Ok(aws_sdk_sqs::Client::from_conf(config))
+/// }
+/// # let _ = local_sqs;
+/// ```
 pub use aws_sdk_sqs;
 
 /// Builds an SQS client from the environment: the `aws-config` defaults (region, credentials,
-/// and `AWS_ENDPOINT_URL_SQS` for another endpoint such as a local server).
+/// and `AWS_ENDPOINT_URL_SQS` for another endpoint such as a local server). What
+/// `#[batch_handler(delete_successes)]` and `retry_backoff` use without `sqs_client = ...`.
+///
+/// ```no_run
+/// # async fn example() {
+/// // With AWS_ENDPOINT_URL_SQS=http://127.0.0.1:5000, requests go to a local server.
+/// let client = batch_core::sqs_api::client_from_env().await;
+/// let processor = batch_core::BatchProcessor::<batch_core::source::Sqs>::new().delete_successes(client);
+/// # let _ = processor;
+/// # }
+/// ```
 pub async fn client_from_env() -> aws_sdk_sqs::Client {
     let config = aws_config::load_defaults(aws_config::BehaviorVersion::latest()).await;
     aws_sdk_sqs::Client::new(&config)
