@@ -188,32 +188,30 @@ fn expand(config: &Config, source: &Source, handler: &Handler) -> TokenStream {
     };
     // The SQS API steps (feature `sqs-api`). Without the feature each step's macro is an
     // error that names it, located (as `start_concurrent!`) at the user's argument.
+    // Both steps take the one client of the process from `sqs_cell`, which `main` fills in its
+    // init phase.
+    let sqs_cell = Ident::new("__BATCH_SQS_CLIENT", Span::call_site());
+    let sqs_init = config.sqs_client.as_ref().map(|init| quote!(, #init));
     let mut sqs_api_steps = Vec::new();
-    let delete = config.delete_successes.as_ref().filter(|d| d.value);
-    if let Some(delete) = delete {
+    if let Some(delete) = config.delete_successes.as_ref().filter(|d| d.value) {
         let suppress = config.suppress_exception.as_ref().is_some_and(|s| s.value);
-        let init = config.sqs_client.as_ref().map(|init| quote!(, #init));
         let call = located_macro_call(
             quote!(#p::delete_successes!),
-            quote!(__processor, #suppress #init),
+            quote!(__processor, #suppress, #sqs_cell #sqs_init),
             delete.span,
         );
         sqs_api_steps.push(quote!(let __processor = #call;));
     }
     if let (Some(policy), Some(name)) = (&config.retry_backoff, config.retry_backoff_name) {
-        // One client per process: the one of `delete_successes` when there is one.
-        let client = match (delete, &config.sqs_client) {
-            (Some(_), _) => quote!(, @shared),
-            (None, Some(init)) => quote!(, #init),
-            (None, None) => quote!(),
-        };
         let call = located_macro_call(
             quote!(#p::retry_backoff!),
-            quote!(__processor, #policy #client),
+            quote!(__processor, #policy, #sqs_cell #sqs_init),
             name,
         );
         sqs_api_steps.push(quote!(let __processor = #call;));
     }
+    let uses_sqs_client = !sqs_api_steps.is_empty();
+    let sqs_cell_item = uses_sqs_client.then(|| quote!(#p::sqs_client_cell!(#sqs_cell);));
     if !sqs_api_steps.is_empty() {
         processor = quote! {
             let __processor = #p::BatchProcessor::<#source_ty>::#constructor() #(#options)*;
@@ -284,8 +282,22 @@ fn expand(config: &Config, source: &Source, handler: &Handler) -> TokenStream {
             .concurrent_invocations
             .as_ref()
             .filter(|concurrent| concurrent.value);
-        let arguments = match &config.state {
-            Some(_) => quote!(#state_cell.init(#build_state()), lambda_handler),
+        let state_init = config
+            .state
+            .as_ref()
+            .map(|_| quote!(#state_cell.init(#build_state())));
+        let client_init =
+            uses_sqs_client.then(|| quote!(#p::sqs_client_init!(#sqs_cell #sqs_init)));
+        let init = match (state_init, client_init) {
+            (Some(state), Some(client)) => Some(quote!(async {
+                #state.await?;
+                #client.await
+            })),
+            (state, client) => state.or(client),
+        };
+        let has_init = init.is_some();
+        let arguments = match init {
+            Some(init) => quote!(#init, lambda_handler),
             None => quote!(lambda_handler),
         };
         let call = match concurrent {
@@ -300,7 +312,7 @@ fn expand(config: &Config, source: &Source, handler: &Handler) -> TokenStream {
                 call.extend([TokenTree::Group(parenthesized)]);
                 call
             }
-            None if config.state.is_some() => quote!(#p::start_with_init(#arguments)),
+            None if has_init => quote!(#p::start_with_init(#arguments)),
             None => quote!(#p::start(#arguments)),
         };
         // In a module of its own and glob-imported, so that a `main` of the user's shadows it
@@ -330,6 +342,7 @@ fn expand(config: &Config, source: &Source, handler: &Handler) -> TokenStream {
         #record_handler_item
         #state_cell_item
         #build_state_item
+        #sqs_cell_item
         #main
     }
 }

@@ -347,14 +347,6 @@ impl<P, K> BatchProcessor<Sqs, P, K> {
         self
     }
 
-    /// The client of [`delete_successes`](Self::delete_successes), when it is on.
-    #[cfg(feature = "sqs-api")]
-    pub(crate) fn delete_successes_client(&self) -> Option<aws_sdk_sqs::Client> {
-        self.delete_successes
-            .as_ref()
-            .map(|mode| mode.client.clone())
-    }
-
     /// Keeps each record's receipt without a step that uses it: for tests of that step.
     #[cfg(all(test, feature = "sqs-api"))]
     pub(crate) fn keeping_sqs_receipts(mut self) -> Self {

@@ -44,7 +44,9 @@
 //! `ChangeMessageVisibilityBatch`).
 //!
 //! The client: by default built from the environment by [`client_from_env`] (the `aws-config`
-//! defaults, which honour `AWS_ENDPOINT_URL_SQS`). An SDK client's connection pool belongs to the
+//! defaults, which honour `AWS_ENDPOINT_URL_SQS`). `#[batch_handler]` builds it once per process
+//! in the generated `main`'s init phase (or on the first call when a test calls
+//! `lambda_handler`), one client for both steps. An SDK client's connection pool belongs to the
 //! tokio runtime that built it: tests that run several runtimes (each `#[tokio::test]` has its
 //! own) must build one client per runtime.
 //!

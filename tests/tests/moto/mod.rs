@@ -91,7 +91,13 @@ pub fn start() -> Moto {
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .spawn()
-        .unwrap_or_else(|e| panic!("starting {} failed: {e}", program.display()));
+        .unwrap_or_else(|e| {
+            panic!(
+                "starting {} failed: {e}. Install moto with\n    \
+                 python3 -m venv .venv && .venv/bin/pip install \"moto[server]\"",
+                program.display()
+            )
+        });
     let moto = Moto {
         child: Mutex::new(child),
         endpoint: format!("http://127.0.0.1:{port}"),
