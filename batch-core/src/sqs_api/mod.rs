@@ -38,6 +38,13 @@
 //! both share one time budget. A change that fails is logged at `warn` (position, message id
 //! and reason, never the payload) and changes nothing else.
 //!
+//! Measured once against moto 5.2.5's SQS server on a shared 2-core machine (a debug build,
+//! other builds running): 9,999 successes of a 10,000-record batch, 1,000 `DeleteMessageBatch`
+//! calls at 4 in flight, were deleted in 13.2 s, none left. The messages were spread over 100
+//! queues of 100: moto's receive and delete scan every message of the queue, and filling a
+//! single queue slowed down as it grew (2,500 messages took over 6 minutes), a cost of moto,
+//! not of SQS. A batch that size needs a function timeout well above that figure.
+//!
 //! IAM: the function's role needs `sqs:DeleteMessage` on the queue for delete-successes (it
 //! authorizes `DeleteMessageBatch`; there is no `sqs:DeleteMessageBatch` action) and
 //! `sqs:ChangeMessageVisibility` for retry backoff (it authorizes
