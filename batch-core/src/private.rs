@@ -315,34 +315,109 @@ impl SqsClientCell {
             .await
             .clone()
     }
+
+    /// The generated `main`'s init phase: builds the client from the environment before the
+    /// first invocation.
+    pub async fn init_from_env(&'static self) -> Result<(), BoxError> {
+        self.from_env().await;
+        Ok(())
+    }
+
+    /// The generated `main`'s init phase: builds the client with `sqs_client = ...` before the
+    /// first invocation; its error is reported to Lambda as an init error.
+    pub async fn init<F, Fut, E>(&'static self, init: F) -> Result<(), BoxError>
+    where
+        F: FnOnce() -> Fut,
+        Fut: Future<Output = Result<aws_sdk_sqs::Client, E>>,
+        E: Into<BoxError>,
+    {
+        match self.get_or_init(init).await {
+            Ok(_) => Ok(()),
+            Err(BatchError::SqsClient(e)) => Err(e),
+            Err(e) => Err(e.into()),
+        }
+    }
 }
+
+/// The per-process cell of the SQS client of `delete_successes` and `retry_backoff`: a
+/// `static` with the `sqs-api` feature, nothing without (the steps' macros then name the
+/// feature).
+#[cfg(feature = "sqs-api")]
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __batch_core_sqs_client_cell {
+    ($cell:ident) => {
+        static $cell: $crate::__private::SqsClientCell = $crate::__private::SqsClientCell::new();
+    };
+}
+
+/// The per-process cell of the SQS client of `delete_successes` and `retry_backoff`: a
+/// `static` with the `sqs-api` feature, nothing without (the steps' macros then name the
+/// feature).
+#[cfg(not(feature = "sqs-api"))]
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __batch_core_sqs_client_cell {
+    ($cell:ident) => {};
+}
+
+pub use crate::__batch_core_sqs_client_cell as sqs_client_cell;
+
+/// The generated `main`'s init phase for the SQS client: a future of `Result<(), BoxError>`
+/// that builds it (from `sqs_client = path` or the environment). Without the `sqs-api` feature
+/// a future that does nothing (the steps' macros name the feature).
+#[cfg(feature = "sqs-api")]
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __batch_core_sqs_client_init {
+    ($cell:ident) => {
+        $cell.init_from_env()
+    };
+    ($cell:ident, $init:path) => {
+        $cell.init($init)
+    };
+}
+
+/// The generated `main`'s init phase for the SQS client: a future of `Result<(), BoxError>`
+/// that builds it (from `sqs_client = path` or the environment). Without the `sqs-api` feature
+/// a future that does nothing (the steps' macros name the feature).
+#[cfg(not(feature = "sqs-api"))]
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __batch_core_sqs_client_init {
+    ($($arguments:tt)*) => {
+        ::core::future::ready(::core::result::Result::<(), $crate::BoxError>::Ok(()))
+    };
+}
+
+pub use crate::__batch_core_sqs_client_init as sqs_client_init;
 
 /// `delete_successes` of `#[batch_handler]`: adds the delete-successes mode to a processor. The
 /// expansion has no `cfg` of its own, so this macro is the switch: with the `sqs-api` feature it
-/// builds the client once per process, without it it is an error that names the feature,
-/// located where the user wrote `delete_successes`.
+/// takes the client from the per-process cell (built by `main`'s init phase, or here on the
+/// first call when a test calls `lambda_handler`), without it it is an error that names the
+/// feature, located where the user wrote `delete_successes`.
 #[cfg(feature = "sqs-api")]
 #[doc(hidden)]
 #[macro_export]
 macro_rules! __batch_core_delete_successes {
-    ($processor:expr, $suppress:expr) => {{
-        static CLIENT: $crate::__private::SqsClientCell = $crate::__private::SqsClientCell::new();
+    ($processor:expr, $suppress:expr, $cell:ident) => {
         $processor
-            .delete_successes(CLIENT.from_env().await)
+            .delete_successes($cell.from_env().await)
             .suppress_exception($suppress)
-    }};
-    ($processor:expr, $suppress:expr, $init:path) => {{
-        static CLIENT: $crate::__private::SqsClientCell = $crate::__private::SqsClientCell::new();
+    };
+    ($processor:expr, $suppress:expr, $cell:ident, $init:path) => {
         $processor
-            .delete_successes(CLIENT.get_or_init($init).await?)
+            .delete_successes($cell.get_or_init($init).await?)
             .suppress_exception($suppress)
-    }};
+    };
 }
 
 /// `delete_successes` of `#[batch_handler]`: adds the delete-successes mode to a processor. The
 /// expansion has no `cfg` of its own, so this macro is the switch: with the `sqs-api` feature it
-/// builds the client once per process, without it it is an error that names the feature,
-/// located where the user wrote `delete_successes`.
+/// takes the client from the per-process cell (built by `main`'s init phase, or here on the
+/// first call when a test calls `lambda_handler`), without it it is an error that names the
+/// feature, located where the user wrote `delete_successes`.
 #[cfg(not(feature = "sqs-api"))]
 #[doc(hidden)]
 #[macro_export]
@@ -356,3 +431,35 @@ macro_rules! __batch_core_delete_successes {
 }
 
 pub use crate::__batch_core_delete_successes as delete_successes;
+
+/// `retry_backoff = ...` of `#[batch_handler]`: adds retry backoff to a processor, with the
+/// client of the per-process cell (the one `delete_successes` uses too). Without the `sqs-api` feature it is an error that
+/// names the feature, located where the user wrote `retry_backoff`.
+#[cfg(feature = "sqs-api")]
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __batch_core_retry_backoff {
+    ($processor:expr, $policy:expr, $cell:ident) => {
+        $processor.retry_backoff($cell.from_env().await, $policy)
+    };
+    ($processor:expr, $policy:expr, $cell:ident, $init:path) => {
+        $processor.retry_backoff($cell.get_or_init($init).await?, $policy)
+    };
+}
+
+/// `retry_backoff = ...` of `#[batch_handler]`: adds retry backoff to a processor, with the
+/// client of the per-process cell (the one `delete_successes` uses too). Without the `sqs-api` feature it is an error that
+/// names the feature, located where the user wrote `retry_backoff`.
+#[cfg(not(feature = "sqs-api"))]
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __batch_core_retry_backoff {
+    ($($arguments:tt)*) => {
+        ::core::compile_error!(
+            "`retry_backoff` needs the `sqs-api` feature of batch-core: \
+             enable it in Cargo.toml with `batch-core = { version = \"0.1\", features = [\"sqs-api\"] }`"
+        )
+    };
+}
+
+pub use crate::__batch_core_retry_backoff as retry_backoff;

@@ -29,6 +29,7 @@ const ARGUMENTS: &[&str] = &[
     "concurrent_invocations",
     "delete_successes",
     "suppress_exception",
+    "retry_backoff",
     "sqs_client",
     "crate",
 ];
@@ -55,6 +56,8 @@ const RENAMED: &[(&str, &str)] = &[
     ("run_concurrent", "concurrent_invocations"),
     ("managed_instances", "concurrent_invocations"),
     ("concurrent_requests", "concurrent_invocations"),
+    ("backoff", "retry_backoff"),
+    ("exponential_backoff", "retry_backoff"),
 ];
 
 /// A value and the tokens it was written with, for errors that point at them.
@@ -86,6 +89,9 @@ pub(crate) struct Config {
     /// SQS without `ReportBatchItemFailures`: delete the successes (R17, feature `sqs-api`).
     pub(crate) delete_successes: Option<Spanned<bool>>,
     pub(crate) suppress_exception: Option<Spanned<bool>>,
+    /// SQS: a `RetryBackoff` expression (R18, feature `sqs-api`), and the span of the name.
+    pub(crate) retry_backoff: Option<Expr>,
+    pub(crate) retry_backoff_name: Option<Span>,
     /// `async fn() -> Result<aws_sdk_sqs::Client, E>`, and the span of the argument's name.
     pub(crate) sqs_client: Option<Path>,
     pub(crate) sqs_client_name: Option<Span>,
@@ -113,6 +119,8 @@ impl Default for Config {
             concurrent_invocations: None,
             delete_successes: None,
             suppress_exception: None,
+            retry_backoff: None,
+            retry_backoff_name: None,
             sqs_client: None,
             sqs_client_name: None,
             raise_span: None,
@@ -214,6 +222,12 @@ fn read_arg(config: &mut Config, name: &str, arg: Arg, errors: &mut Errors) {
         }
         "suppress_exception" => {
             config.suppress_exception = flag(&ident, value.as_ref(), errors);
+        }
+        "retry_backoff" => {
+            config.retry_backoff_name = Some(ident.span());
+            let usage = "`retry_backoff` takes a `batch_core::sqs_api::RetryBackoff`: \
+                         `retry_backoff = RetryBackoff::exponential(Duration::from_secs(30), Duration::from_secs(3600))`";
+            config.retry_backoff = required(&ident, value.as_ref(), usage, errors).cloned();
         }
         "sqs_client" => {
             config.sqs_client_name = Some(ident.span());
@@ -436,7 +450,7 @@ fn on(flag: &Option<Spanned<bool>>) -> Option<&Spanned<bool>> {
     flag.as_ref().filter(|f| f.value)
 }
 
-/// Checks `delete_successes`, `suppress_exception` and `sqs_client` (R17).
+/// Checks `delete_successes`, `suppress_exception`, `retry_backoff` and `sqs_client` (R17, R18).
 fn check_sqs_api(config: &Config, source: Option<&Source>, errors: &mut Errors) {
     let delete = on(&config.delete_successes);
     let given = [
@@ -445,6 +459,7 @@ fn check_sqs_api(config: &Config, source: Option<&Source>, errors: &mut Errors) 
             "suppress_exception",
             on(&config.suppress_exception).map(|s| s.span),
         ),
+        ("retry_backoff", config.retry_backoff_name),
         ("sqs_client", config.sqs_client_name),
     ];
     if let Some(source) = source.filter(|s| s.ty != "Sqs") {
@@ -469,11 +484,11 @@ fn check_sqs_api(config: &Config, source: Option<&Source>, errors: &mut Errors) 
              `ReportBatchItemFailures` the response already reports the failed records",
         );
     }
-    if let (Some(span), None) = (config.sqs_client_name, delete) {
+    if let (Some(span), None, None) = (config.sqs_client_name, delete, &config.retry_backoff) {
         errors.at(
             span,
-            "`sqs_client` builds the client that `delete_successes` uses: add \
-             `delete_successes`, or drop `sqs_client`",
+            "`sqs_client` builds the client that `delete_successes` and `retry_backoff` use: \
+             add one of them, or drop `sqs_client`",
         );
     }
     if let (Some(delete), Some(false)) = (delete, config.raise_on_entire_batch_failure) {

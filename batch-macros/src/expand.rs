@@ -211,20 +211,36 @@ fn expand(config: &Config, source: &Source, handler: &Handler) -> TokenStream {
             .#run(event, &#record_handler)
             .await
     };
+    // The SQS API steps (feature `sqs-api`). Without the feature each step's macro is an
+    // error that names it, located (as `start_concurrent!`) at the user's argument.
+    // Both steps take the one client of the process from `sqs_cell`, which `main` fills in its
+    // init phase.
+    let sqs_cell = Ident::new("__BATCH_SQS_CLIENT", Span::call_site());
+    let sqs_init = config.sqs_client.as_ref().map(|init| quote!(, #init));
+    let mut sqs_api_steps = Vec::new();
     if let Some(delete) = config.delete_successes.as_ref().filter(|d| d.value) {
-        // Without batch-core's `sqs-api` feature, `delete_successes!` is an error that names
-        // the feature, located (as `start_concurrent!`) at the user's argument.
         let suppress = config.suppress_exception.as_ref().is_some_and(|s| s.value);
-        let init = config.sqs_client.as_ref().map(|init| quote!(, #init));
-        let arguments = quote!(__processor, #suppress #init);
-        let mut parenthesized = Group::new(Delimiter::Parenthesis, arguments);
-        let span = Span::call_site().located_at(delete.span);
-        parenthesized.set_span(span);
-        let mut call = respan(quote!(#p::delete_successes!), span);
-        call.extend([TokenTree::Group(parenthesized)]);
+        let call = located_macro_call(
+            quote!(#p::delete_successes!),
+            quote!(__processor, #suppress, #sqs_cell #sqs_init),
+            delete.span,
+        );
+        sqs_api_steps.push(quote!(let __processor = #call;));
+    }
+    if let (Some(policy), Some(name)) = (&config.retry_backoff, config.retry_backoff_name) {
+        let call = located_macro_call(
+            quote!(#p::retry_backoff!),
+            quote!(__processor, #policy, #sqs_cell #sqs_init),
+            name,
+        );
+        sqs_api_steps.push(quote!(let __processor = #call;));
+    }
+    let uses_sqs_client = !sqs_api_steps.is_empty();
+    let sqs_cell_item = uses_sqs_client.then(|| quote!(#p::sqs_client_cell!(#sqs_cell);));
+    if !sqs_api_steps.is_empty() {
         processor = quote! {
             let __processor = #p::BatchProcessor::<#source_ty>::#constructor() #(#options)*;
-            let __processor = #call;
+            #(#sqs_api_steps)*
             __processor.#run(event, &#record_handler).await
         };
     }
@@ -302,8 +318,22 @@ fn expand(config: &Config, source: &Source, handler: &Handler) -> TokenStream {
             .concurrent_invocations
             .as_ref()
             .filter(|concurrent| concurrent.value);
-        let arguments = match &config.state {
-            Some(_) => quote!(#state_cell.init(#build_state()), lambda_handler),
+        let state_init = config
+            .state
+            .as_ref()
+            .map(|_| quote!(#state_cell.init(#build_state())));
+        let client_init =
+            uses_sqs_client.then(|| quote!(#p::sqs_client_init!(#sqs_cell #sqs_init)));
+        let init = match (state_init, client_init) {
+            (Some(state), Some(client)) => Some(quote!(async {
+                #state.await?;
+                #client.await
+            })),
+            (state, client) => state.or(client),
+        };
+        let has_init = init.is_some();
+        let arguments = match init {
+            Some(init) => quote!(#init, lambda_handler),
             None => quote!(lambda_handler),
         };
         let call = match concurrent {
@@ -318,7 +348,7 @@ fn expand(config: &Config, source: &Source, handler: &Handler) -> TokenStream {
                 call.extend([TokenTree::Group(parenthesized)]);
                 call
             }
-            None if config.state.is_some() => quote!(#p::start_with_init(#arguments)),
+            None if has_init => quote!(#p::start_with_init(#arguments)),
             None => quote!(#p::start(#arguments)),
         };
         // In a module of its own and glob-imported, so that a `main` of the user's shadows it
@@ -348,6 +378,7 @@ fn expand(config: &Config, source: &Source, handler: &Handler) -> TokenStream {
         #record_handler_item
         #state_cell_item
         #build_state_item
+        #sqs_cell_item
         #main
     }
 }
@@ -360,6 +391,17 @@ fn at(user: &impl ToTokens, tokens: TokenStream) -> TokenStream {
         Some(first) => respan(tokens, Span::call_site().located_at(first.span())),
         None => tokens,
     }
+}
+
+/// `path!(arguments)` with the path and the parentheses located at `span`: rustc reports an
+/// error of the called macro at the call.
+fn located_macro_call(path: TokenStream, arguments: TokenStream, span: Span) -> TokenStream {
+    let span = Span::call_site().located_at(span);
+    let mut parenthesized = Group::new(Delimiter::Parenthesis, arguments);
+    parenthesized.set_span(span);
+    let mut call = respan(path, span);
+    call.extend([TokenTree::Group(parenthesized)]);
+    call
 }
 
 /// Sets the span of every token, inside groups too.

@@ -118,6 +118,8 @@ pub struct BatchProcessor<S, P = DefaultProcessor, K = NoHooks> {
     state: Option<SharedState>,
     #[cfg(feature = "sqs-api")]
     delete_successes: Option<crate::sqs_api::DeleteSuccesses>,
+    #[cfg(feature = "sqs-api")]
+    retry_backoff: Option<crate::sqs_api::Backoff>,
     source: PhantomData<fn() -> S>,
 }
 
@@ -132,6 +134,8 @@ impl<S: BatchSource> BatchProcessor<S> {
             state: None,
             #[cfg(feature = "sqs-api")]
             delete_successes: None,
+            #[cfg(feature = "sqs-api")]
+            retry_backoff: None,
             source: PhantomData,
         }
     }
@@ -189,6 +193,48 @@ impl<P, K> BatchProcessor<Sqs, P, K> {
     /// Lambda returns only those to the queue; see [`sqs_api`](crate::sqs_api). An entire batch
     /// failure always fails the invocation here (a normal return would delete every message),
     /// unless [`suppress_exception`](Self::suppress_exception) is on.
+    ///
+    /// ```
+    /// use batch_core::{BatchError, BatchProcessor, RecordCx, handler_fn};
+    /// use batch_core::source::Sqs;
+    /// use batch_core::testing::event_from_str;
+    /// # fn client_nowhere() -> batch_core::sqs_api::aws_sdk_sqs::Client {
+    /// #     use batch_core::sqs_api::aws_sdk_sqs::config::{BehaviorVersion, Credentials, Region, retry::RetryConfig};
+    /// #     let config = batch_core::sqs_api::aws_sdk_sqs::Config::builder()
+    /// #         .behavior_version(BehaviorVersion::latest())
+    /// #         .region(Region::new("us-east-1"))
+    /// #         .credentials_provider(Credentials::new("id", "secret", None, None, "doc"))
+    /// #         .endpoint_url("http://127.0.0.1:9") // nothing listens there
+    /// #         .retry_config(RetryConfig::disabled())
+    /// #         .build();
+    /// #     batch_core::sqs_api::aws_sdk_sqs::Client::from_conf(config)
+    /// # }
+    ///
+    /// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+    /// // Built once per process in a real function; here its endpoint is down.
+    /// let processor = BatchProcessor::<Sqs>::new().delete_successes(client_nowhere());
+    /// let handler = handler_fn(|r: &RecordCx<'_, Sqs>| if r.id() == Some("2") { Err("declined") } else { Ok(()) });
+    /// let arn = "arn:aws:sqs:us-east-1:123456789012:orders";
+    /// let event = |ids: &[&str]| {
+    ///     let records: Vec<String> = ids.iter().map(|id| format!(
+    ///         r#"{{"messageId": "{id}", "receiptHandle": "rh-{id}", "eventSourceARN": "{arn}"}}"#
+    ///     )).collect();
+    ///     event_from_str(&format!(r#"{{"Records": [{}]}}"#, records.join(",")))
+    /// };
+    ///
+    /// // Every record succeeded: no SQS call, a normal return (Lambda deletes the batch).
+    /// let response = processor.run(event(&["1", "3"]), &handler).await.unwrap();
+    /// assert!(response.batch_item_failures.is_empty());
+    ///
+    /// // Record 2 failed: 1 and 3 are deleted first (here SQS cannot be reached, so they are
+    /// // named as not deleted and come back too), then the invocation fails.
+    /// let error = processor.run(event(&["1", "2", "3"]), &handler).await.unwrap_err();
+    /// let BatchError::SomeFailed { failures, not_deleted } = &error else { panic!("{error}") };
+    /// assert_eq!(failures[0].id.as_deref(), Some("2"));
+    /// assert_eq!(not_deleted.len(), 2);
+    /// assert_eq!(error.error_type(), "SQSBatchProcessingError");
+    /// # });
+    /// ```
     #[cfg(feature = "sqs-api")]
     pub fn delete_successes(mut self, client: aws_sdk_sqs::Client) -> Self {
         self.options.keep_sqs_receipts = true;
@@ -205,11 +251,99 @@ impl<P, K> BatchProcessor<Sqs, P, K> {
     /// record failed. **Lambda then deletes the failed messages too**: they are lost unless the
     /// handler kept them. Each failed message's id is logged at `error`. Without
     /// `delete_successes` this does nothing.
+    ///
+    /// ```
+    /// use batch_core::{BatchProcessor, RecordCx, handler_fn};
+    /// use batch_core::source::Sqs;
+    /// use batch_core::testing::event_from_str;
+    /// # fn client_nowhere() -> batch_core::sqs_api::aws_sdk_sqs::Client {
+    /// #     use batch_core::sqs_api::aws_sdk_sqs::config::{BehaviorVersion, Credentials, Region, retry::RetryConfig};
+    /// #     let config = batch_core::sqs_api::aws_sdk_sqs::Config::builder()
+    /// #         .behavior_version(BehaviorVersion::latest())
+    /// #         .region(Region::new("us-east-1"))
+    /// #         .credentials_provider(Credentials::new("id", "secret", None, None, "doc"))
+    /// #         .endpoint_url("http://127.0.0.1:9") // nothing listens there
+    /// #         .retry_config(RetryConfig::disabled())
+    /// #         .build();
+    /// #     batch_core::sqs_api::aws_sdk_sqs::Client::from_conf(config)
+    /// # }
+    ///
+    /// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+    /// let processor = BatchProcessor::<Sqs>::new()
+    ///     .delete_successes(client_nowhere())
+    ///     .suppress_exception(true);
+    /// let handler = handler_fn(|_: &RecordCx<'_, Sqs>| Err::<(), _>("declined"));
+    /// // Every record failed: nothing to delete, and a normal return with the failure list,
+    /// // after which Lambda deletes both messages.
+    /// let event = event_from_str(r#"{"Records": [
+    ///     {"messageId": "1", "receiptHandle": "rh-1", "eventSourceARN": "arn:aws:sqs:us-east-1:123456789012:orders"},
+    ///     {"messageId": "2", "receiptHandle": "rh-2", "eventSourceARN": "arn:aws:sqs:us-east-1:123456789012:orders"}
+    /// ]}"#);
+    /// let response = processor.run(event, &handler).await.unwrap();
+    /// assert_eq!(response.batch_item_failures.len(), 2);
+    /// # });
+    /// ```
     #[cfg(feature = "sqs-api")]
     pub fn suppress_exception(mut self, suppress: bool) -> Self {
         if let Some(mode) = &mut self.delete_successes {
             mode.suppress_exception = suppress;
         }
+        self
+    }
+
+    /// Feature `sqs-api`: retry backoff (R18). Before the response is returned, each record that
+    /// ran and failed gets its visibility timeout set with `ChangeMessageVisibilityBatch`
+    /// through `client`, from `policy` and its `ApproximateReceiveCount`, so that it comes back
+    /// after 30 s, 60 s, 120 s ... instead of after the queue's fixed timeout. Records not
+    /// started (a FIFO batch stopped, a group skipped, the deadline near) keep the queue's
+    /// timeout. It works with `ReportBatchItemFailures` and with
+    /// [`delete_successes`](Self::delete_successes); their SQS calls share one time budget
+    /// before the invocation's deadline. A change that fails is logged at `warn` and changes
+    /// nothing else: the message comes back at the queue's timeout. IAM: the function's role
+    /// needs `sqs:ChangeMessageVisibility`.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use batch_core::{BatchProcessor, RecordCx, handler_fn};
+    /// use batch_core::source::Sqs;
+    /// use batch_core::sqs_api::RetryBackoff;
+    /// use batch_core::testing::event_from_str;
+    /// # fn client_nowhere() -> batch_core::sqs_api::aws_sdk_sqs::Client {
+    /// #     use batch_core::sqs_api::aws_sdk_sqs::config::{BehaviorVersion, Credentials, Region, retry::RetryConfig};
+    /// #     let config = batch_core::sqs_api::aws_sdk_sqs::Config::builder()
+    /// #         .behavior_version(BehaviorVersion::latest())
+    /// #         .region(Region::new("us-east-1"))
+    /// #         .credentials_provider(Credentials::new("id", "secret", None, None, "doc"))
+    /// #         .endpoint_url("http://127.0.0.1:9") // nothing listens there
+    /// #         .retry_config(RetryConfig::disabled())
+    /// #         .build();
+    /// #     batch_core::sqs_api::aws_sdk_sqs::Client::from_conf(config)
+    /// # }
+    ///
+    /// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+    /// // Message 2 comes back after 30 s on its first delivery, 60 s on its second ... at
+    /// // most an hour later.
+    /// let policy = RetryBackoff::exponential(Duration::from_secs(30), Duration::from_secs(3600));
+    /// let processor = BatchProcessor::<Sqs>::new().retry_backoff(client_nowhere(), policy);
+    /// let handler = handler_fn(|r: &RecordCx<'_, Sqs>| if r.id() == Some("2") { Err("declined") } else { Ok(()) });
+    /// let event = event_from_str(r#"{"Records": [
+    ///     {"messageId": "1", "receiptHandle": "rh-1", "eventSourceARN": "arn:aws:sqs:us-east-1:123456789012:orders"},
+    ///     {"messageId": "2", "receiptHandle": "rh-2", "eventSourceARN": "arn:aws:sqs:us-east-1:123456789012:orders",
+    ///      "attributes": {"ApproximateReceiveCount": "1"}}
+    /// ]}"#);
+    /// // Here SQS cannot be reached: the change is logged and the response is as without backoff.
+    /// let response = processor.run(event, &handler).await.unwrap();
+    /// assert_eq!(response.batch_item_failures[0].item_identifier, "2");
+    /// # });
+    /// ```
+    #[cfg(feature = "sqs-api")]
+    pub fn retry_backoff(
+        mut self,
+        client: aws_sdk_sqs::Client,
+        policy: crate::sqs_api::RetryBackoff,
+    ) -> Self {
+        self.options.keep_sqs_receipts = true;
+        self.retry_backoff = Some(crate::sqs_api::Backoff { client, policy });
         self
     }
 
@@ -320,6 +454,8 @@ impl<S: BatchSource, P, K> BatchProcessor<S, P, K> {
             state: self.state,
             #[cfg(feature = "sqs-api")]
             delete_successes: self.delete_successes,
+            #[cfg(feature = "sqs-api")]
+            retry_backoff: self.retry_backoff,
             source: PhantomData,
         }
     }
@@ -333,6 +469,8 @@ impl<S: BatchSource, P, K> BatchProcessor<S, P, K> {
             state: self.state,
             #[cfg(feature = "sqs-api")]
             delete_successes: self.delete_successes,
+            #[cfg(feature = "sqs-api")]
+            retry_backoff: self.retry_backoff,
             source: PhantomData,
         }
     }
@@ -394,12 +532,16 @@ impl<S: BatchSource, P, K> BatchProcessor<S, P, K> {
             .process(&event.payload, &event.context, handler)
             .await?;
         #[cfg(feature = "sqs-api")]
-        if let Some(mode) = &self.delete_successes {
-            return mode
-                .settle(report, &event.context, |report| {
-                    self.processor.response(report)
-                })
-                .await;
+        {
+            let until = crate::sqs_api::calls_deadline(&event.context);
+            if let Some(backoff) = &self.retry_backoff {
+                backoff.apply(&report, until).await;
+            }
+            if let Some(mode) = &self.delete_successes {
+                return mode
+                    .settle(report, until, |report| self.processor.response(report))
+                    .await;
+            }
         }
         self.processor.response(report)
     }
@@ -447,6 +589,8 @@ impl<S, P: Clone, K: Clone> Clone for BatchProcessor<S, P, K> {
             state: self.state.clone(),
             #[cfg(feature = "sqs-api")]
             delete_successes: self.delete_successes.clone(),
+            #[cfg(feature = "sqs-api")]
+            retry_backoff: self.retry_backoff.clone(),
             source: PhantomData,
         }
     }

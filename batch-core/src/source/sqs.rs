@@ -100,6 +100,36 @@ impl BatchSource for Sqs {
 /// A processor keeps it for each record when a step after the batch needs it (deleting the
 /// successes, feature `sqs-api`); [`RecordOutcome::sqs_receipt`](crate::RecordOutcome::sqs_receipt)
 /// gives it. A field that is missing or not a string is `None`.
+///
+/// ```
+/// # #[cfg(feature = "sqs-api")] {
+/// use std::time::Duration;
+/// use batch_core::{BatchProcessor, RecordCx, handler_fn};
+/// use batch_core::source::Sqs;
+/// use batch_core::sqs_api::{RetryBackoff, aws_sdk_sqs};
+/// use batch_core::testing::event_from_str;
+///
+/// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+/// let config = aws_sdk_sqs::Config::builder()
+///     .behavior_version(aws_sdk_sqs::config::BehaviorVersion::latest())
+///     .region(aws_sdk_sqs::config::Region::new("us-east-1"))
+///     .build();
+/// let policy = RetryBackoff::exponential(Duration::from_secs(30), Duration::from_secs(3600));
+/// // A step that uses the receipts keeps them; `process` makes no SQS call.
+/// let processor = BatchProcessor::<Sqs>::new()
+///     .retry_backoff(aws_sdk_sqs::Client::from_conf(config), policy);
+/// let event = event_from_str(r#"{"Records": [{"messageId": "1", "receiptHandle": "rh-1",
+///     "eventSourceARN": "arn:aws:sqs:us-east-1:123456789012:orders",
+///     "attributes": {"ApproximateReceiveCount": "3"}}]}"#);
+/// let handler = handler_fn(|_: &RecordCx<'_, Sqs>| Ok::<(), &str>(()));
+/// let report = processor.process(&event.payload, &event.context, &handler).await.unwrap();
+/// let receipt = report.outcomes()[0].sqs_receipt().unwrap();
+/// assert_eq!(receipt.receipt_handle(), Some("rh-1"));
+/// assert_eq!(receipt.queue_arn(), Some("arn:aws:sqs:us-east-1:123456789012:orders"));
+/// assert_eq!(receipt.receive_count(), Some(3));
+/// # });
+/// # }
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct SqsReceipt {
     pub(crate) receipt_handle: Option<String>,

@@ -3,6 +3,13 @@
 use std::fmt;
 
 /// An `eventSourceARN` that is not the ARN of an SQS queue in a known partition.
+///
+/// ```
+/// use batch_core::sqs_api::queue_url;
+///
+/// let error = queue_url("arn:aws:sqs:eu-west-1:111122223333").unwrap_err();
+/// assert!(error.to_string().starts_with("the record's `eventSourceARN` "));
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct InvalidQueueArn {
     reason: &'static str,

@@ -83,8 +83,14 @@ fn run(
             let report = processor
                 .process(&event.payload, &event.context, &handler)
                 .await?;
-            let response =
-                settle(api, suppress, report, &event.context, |r| r.into_response()).await?;
+            let response = settle(
+                api,
+                suppress,
+                report,
+                super::calls_deadline(&event.context),
+                |r| r.into_response(),
+            )
+            .await?;
             Ok(response
                 .batch_item_failures
                 .into_iter()
@@ -209,7 +215,7 @@ fn a_refused_entry_fails_the_invocation_and_is_named() {
 }
 
 /// An SDK client whose endpoint is a port nothing listens on, without the SDK's own retries.
-fn client_with_endpoint_down() -> aws_sdk_sqs::Client {
+pub(super) fn client_with_endpoint_down() -> aws_sdk_sqs::Client {
     let port = std::net::TcpListener::bind("127.0.0.1:0")
         .unwrap()
         .local_addr()
