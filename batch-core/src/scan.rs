@@ -55,17 +55,6 @@ fn skip_ws(bytes: &[u8], mut pos: usize) -> usize {
 /// The end (one past the closing quote) of the string whose opening quote is at `pos`.
 fn string_end(bytes: &[u8], mut pos: usize) -> Option<usize> {
     pos += 1;
-    // Most strings in an event are short (names, type tags, ids): a plain loop over their first
-    // bytes costs less than setting up a vector search, which then takes the long ones.
-    const SHORT: usize = 16;
-    let short_end = bytes.len().min(pos + SHORT);
-    while pos < short_end {
-        match bytes[pos] {
-            b'"' => return Some(pos + 1),
-            b'\\' => pos += 2,
-            _ => pos += 1,
-        }
-    }
     loop {
         let found = pos + memchr2(b'"', b'\\', bytes.get(pos..)?)?;
         match bytes[found] {
@@ -510,7 +499,7 @@ mod tests {
 
     #[test]
     fn strings_end_at_their_closing_quote_whatever_their_length() {
-        // Escapes on both sides of the point where the short-string loop hands over.
+        // Escapes at every position of strings up to 40 bytes long.
         for len in 0..40 {
             for escape_at in 0..len {
                 let mut content = "x".repeat(len);
