@@ -5,11 +5,23 @@ use std::future::Future;
 use aws_sdk_sqs::Client;
 use aws_sdk_sqs::error::{DisplayErrorContext, SdkError};
 use aws_sdk_sqs::types::{
-    ChangeMessageVisibilityBatchRequestEntry, DeleteMessageBatchRequestEntry,
+    BatchResultErrorEntry, ChangeMessageVisibilityBatchRequestEntry, DeleteMessageBatchRequestEntry,
 };
 
 use super::delete::{CallError, DeleteApi, RefusedEntry};
 use super::visibility::VisibilityApi;
+
+/// The entries a batch call refused, as both batch operations report them.
+fn refused(failed: &[BatchResultErrorEntry]) -> Vec<RefusedEntry> {
+    failed
+        .iter()
+        .map(|f| RefusedEntry {
+            id: f.id().to_owned(),
+            sender_fault: f.sender_fault(),
+            code: f.code().to_owned(),
+        })
+        .collect()
+}
 
 impl DeleteApi for Client {
     fn delete_batch(
@@ -29,15 +41,7 @@ impl DeleteApi for Client {
                 request = request.entries(entry);
             }
             match request.send().await {
-                Ok(output) => Ok(output
-                    .failed()
-                    .iter()
-                    .map(|f| RefusedEntry {
-                        id: f.id().to_owned(),
-                        sender_fault: f.sender_fault(),
-                        code: f.code().to_owned(),
-                    })
-                    .collect()),
+                Ok(output) => Ok(refused(output.failed())),
                 Err(e) => Err(call_error(&e)),
             }
         }
@@ -63,15 +67,7 @@ impl VisibilityApi for Client {
                 request = request.entries(entry);
             }
             match request.send().await {
-                Ok(output) => Ok(output
-                    .failed()
-                    .iter()
-                    .map(|f| RefusedEntry {
-                        id: f.id().to_owned(),
-                        sender_fault: f.sender_fault(),
-                        code: f.code().to_owned(),
-                    })
-                    .collect()),
+                Ok(output) => Ok(refused(output.failed())),
                 Err(e) => Err(call_error(&e)),
             }
         }
