@@ -3,10 +3,6 @@
 //! each payload, push failures, serialize the response), measured in the same run.
 //!
 //! `cargo bench -p batch-core --bench throughput`
-//!
-//! `THROUGHPUT_ONCE=<row> target/release/deps/throughput-*` runs one row once and exits (for
-//! `valgrind --tool=callgrind --toggle-collect='*measured*'`, which then counts the row alone,
-//! not the event's construction); `THROUGHPUT_ONCE=list` lists the rows.
 
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD as BASE64;
@@ -25,7 +21,7 @@ use batch_core::{
     KafkaItemIdentifier, KafkaRecord, KinesisEventRecord, LambdaEvent, NewImage, RecordCx,
     RecordError, RecordHandler, dynamodb,
 };
-use criterion::{Criterion, criterion_group};
+use criterion::{Criterion, criterion_group, criterion_main};
 use serde::Deserialize;
 use serde_json::json;
 use std::collections::HashSet;
@@ -97,109 +93,6 @@ fn dynamodb_bytes() -> Vec<u8> {
             json!({"id": {"N": i.to_string()}, "sku": {"S": format!("SKU-{:05}", i % 977)}, "quantity": {"N": (1 + i % 5).to_string()}})
         };
         dynamodb_record(&format!("{i:012}"), json!({"id": {"N": i.to_string()}}), image)
-    })))
-}
-
-/// A production-shaped order (DESIGN §7): about 400 bytes as plain JSON, with nested maps and a
-/// list, held in a DynamoDB image.
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct ShopOrder {
-    order_id: String,
-    customer: Customer,
-    items: Vec<LineItem>,
-    total: f64,
-    currency: String,
-    status: String,
-    created_at: String,
-    tags: Vec<String>,
-}
-
-#[derive(Deserialize)]
-struct Customer {
-    id: String,
-    name: String,
-    email: String,
-    address: Address,
-}
-
-#[derive(Deserialize)]
-struct Address {
-    street: String,
-    city: String,
-    zip: String,
-    country: String,
-}
-
-#[derive(Deserialize)]
-struct LineItem {
-    sku: String,
-    quantity: u32,
-    price: f64,
-}
-
-fn check_shop_order(order: &ShopOrder) -> bool {
-    black_box((&order.order_id, &order.customer.id, &order.customer.name));
-    black_box((&order.customer.email, &order.customer.address.street));
-    black_box((&order.customer.address.city, &order.customer.address.zip));
-    black_box((
-        &order.customer.address.country,
-        &order.currency,
-        &order.status,
-    ));
-    black_box((&order.created_at, &order.tags, order.total));
-    order
-        .items
-        .iter()
-        .all(|item| !black_box(&item.sku).is_empty() && item.quantity > 0 && item.price > 0.0)
-}
-
-/// The image of order `i`. One record in ten fails: half of them hold a quantity that is not a
-/// number (the image does not fit the type), half a quantity of zero (the handler rejects it).
-fn shop_order_image(i: usize) -> serde_json::Value {
-    let quantity = |n: usize| -> serde_json::Value {
-        match (i % 20, n) {
-            (9, 1) => json!({"N": "0"}),
-            (19, 1) => json!({"S": "two"}),
-            _ => json!({"N": (1 + (i + n) % 4).to_string()}),
-        }
-    };
-    let item = |n: usize| {
-        json!({"M": {
-            "sku": {"S": format!("SKU-{:05}", (i * 3 + n) % 977)},
-            "quantity": quantity(n),
-            "price": {"N": format!("{}.{:02}", 5 + (i + n) % 40, (i * 7 + n) % 100)}
-        }})
-    };
-    json!({
-        "orderId": {"S": format!("ORD-{i:08}")},
-        "customer": {"M": {
-            "id": {"S": format!("CUST-{:06}", i % 4099)},
-            "name": {"S": format!("Customer {}", i % 4099)},
-            "email": {"S": format!("customer{}@example.com", i % 4099)},
-            "address": {"M": {
-                "street": {"S": format!("{} Main Street", 1 + i % 300)},
-                "city": {"S": "Springfield"},
-                "zip": {"S": format!("{:05}", i % 99_991)},
-                "country": {"S": "US"}
-            }}
-        }},
-        "items": {"L": [item(0), item(1), item(2)]},
-        "total": {"N": format!("{}.{:02}", 20 + i % 500, i % 100)},
-        "currency": {"S": "USD"},
-        "status": {"S": "PLACED"},
-        "createdAt": {"S": format!("2026-11-{:02}T{:02}:{:02}:00Z", 1 + i % 28, i % 24, i % 60)},
-        "tags": {"SS": ["web", if i.is_multiple_of(2) { "gift" } else { "express" }]}
-    })
-}
-
-fn dynamodb_orders_bytes() -> Vec<u8> {
-    bytes_of(event_from_records((0..RECORDS).map(|i| {
-        dynamodb_record(
-            &format!("{i:021}"),
-            json!({"orderId": {"S": format!("ORD-{i:08}")}}),
-            shop_order_image(i),
-        )
     })))
 }
 
@@ -412,76 +305,6 @@ fn baseline_dynamodb(bytes: &[u8]) -> Vec<u8> {
     serde_json::to_vec(&response).unwrap()
 }
 
-/// As `lambda_runtime` 1.5 decodes an invocation's payload (`deserializer.rs`).
-fn decode_as_runtime<T: serde::de::DeserializeOwned>(bytes: &[u8]) -> T {
-    let mut deserializer = serde_json::Deserializer::from_slice(bytes);
-    serde_path_to_error::deserialize(&mut deserializer).unwrap()
-}
-
-/// [`ours`], with the payload decoded as `lambda_runtime` decodes it.
-fn ours_as_runtime<S, H>(processor: &BatchProcessor<S>, bytes: &[u8], handler: &H) -> Vec<u8>
-where
-    S: BatchSource,
-    H: RecordHandler<S>,
-{
-    let event: BatchEvent = decode_as_runtime(bytes);
-    let event = LambdaEvent::new(event, test_context("bench"));
-    let response = futures::executor::block_on(processor.run(event, handler)).unwrap();
-    serde_json::to_vec(&response).unwrap()
-}
-
-struct TypedDynamoDbOrders;
-impl RecordHandler<DynamoDb> for TypedDynamoDbOrders {
-    type Output = ();
-    async fn call(&self, record: &RecordCx<'_, DynamoDb>) -> Result<(), RecordError> {
-        let NewImage(order) = record.extract::<NewImage<ShopOrder>>()?;
-        if check_shop_order(&order) {
-            Ok(())
-        } else {
-            Err(RecordError::handler("an item has no quantity"))
-        }
-    }
-}
-
-struct RawDynamoDbOrders;
-impl RecordHandler<DynamoDb> for RawDynamoDbOrders {
-    type Output = ();
-    async fn call(&self, record: &RecordCx<'_, DynamoDb>) -> Result<(), RecordError> {
-        let raw: &dynamodb::EventRecord = record.extract()?;
-        let order: ShopOrder =
-            serde_dynamo::from_item(raw.change.new_image.clone()).map_err(RecordError::handler)?;
-        if check_shop_order(&order) {
-            Ok(())
-        } else {
-            Err(RecordError::handler("an item has no quantity"))
-        }
-    }
-}
-
-/// The hand-written loop on the production-shaped orders, decoded as `lambda_runtime` does.
-fn baseline_dynamodb_orders(bytes: &[u8]) -> Vec<u8> {
-    let event: DynamoDbEvent = decode_as_runtime(bytes);
-    let mut failed = Vec::new();
-    for record in event.records {
-        let ok = serde_dynamo::from_item::<_, ShopOrder>(record.change.new_image)
-            .is_ok_and(|o| check_shop_order(&o));
-        if !ok {
-            failed.push(record.change.sequence_number.unwrap_or_default());
-        }
-    }
-    let mut response = DynamoDbEventResponse::default();
-    response.batch_item_failures = failed
-        .into_iter()
-        .map(|id| {
-            let mut failure =
-                batch_core::aws_lambda_events::streams::DynamoDbBatchItemFailure::default();
-            failure.item_identifier = Some(id);
-            failure
-        })
-        .collect();
-    serde_json::to_vec(&response).unwrap()
-}
-
 fn baseline_kafka(bytes: &[u8]) -> Vec<u8> {
     let event: KafkaEvent = serde_json::from_slice(bytes).unwrap();
     let mut response = KafkaEventResponse::default();
@@ -589,33 +412,6 @@ fn throughput(c: &mut Criterion) {
         b.iter(|| ours(&table, black_box(&dynamo), &TypedDynamoDb))
     });
 
-    let orders = dynamodb_orders_bytes();
-    let expected = baseline_dynamodb_orders(&orders);
-    assert_eq!(
-        serde_json::from_slice::<DynamoDbEventResponse>(&expected)
-            .unwrap()
-            .batch_item_failures
-            .len(),
-        RECORDS / 10
-    );
-    assert_eq!(
-        expected,
-        ours_as_runtime(&table, &orders, &TypedDynamoDbOrders)
-    );
-    assert_eq!(
-        expected,
-        ours_as_runtime(&table, &orders, &RawDynamoDbOrders)
-    );
-    group.bench_function("dynamodb-orders/hand-written", |b| {
-        b.iter(|| baseline_dynamodb_orders(black_box(&orders)))
-    });
-    group.bench_function("dynamodb-orders/raw-record", |b| {
-        b.iter(|| ours_as_runtime(&table, black_box(&orders), &RawDynamoDbOrders))
-    });
-    group.bench_function("dynamodb-orders/typed", |b| {
-        b.iter(|| ours_as_runtime(&table, black_box(&orders), &TypedDynamoDbOrders))
-    });
-
     let kafka = kafka_bytes();
     let partitions = BatchProcessor::<Kafka>::new();
     let expected = sorted_failures(&baseline_kafka(&kafka));
@@ -640,46 +436,5 @@ fn throughput(c: &mut Criterion) {
     group.finish();
 }
 
-/// Runs `f` once; not inlined, so that callgrind can count it alone (`--toggle-collect`).
-#[inline(never)]
-fn measured(f: &dyn Fn() -> Vec<u8>) -> Vec<u8> {
-    f()
-}
-
-/// One row, once, for instruction counts: the event is built first, outside [`measured`].
-fn run_once(row: &str) {
-    let table = BatchProcessor::<DynamoDb>::new();
-    let orders = dynamodb_orders_bytes();
-    let rows: [(&str, &dyn Fn() -> Vec<u8>); 3] = [
-        ("dynamodb-orders/hand-written", &|| {
-            baseline_dynamodb_orders(&orders)
-        }),
-        ("dynamodb-orders/raw-record", &|| {
-            ours_as_runtime(&table, &orders, &RawDynamoDbOrders)
-        }),
-        ("dynamodb-orders/typed", &|| {
-            ours_as_runtime(&table, &orders, &TypedDynamoDbOrders)
-        }),
-    ];
-    match rows.iter().find(|(name, _)| *name == row) {
-        Some((_, f)) => {
-            black_box(measured(*f));
-        }
-        None => {
-            for (name, _) in rows {
-                println!("{name}");
-            }
-        }
-    }
-}
-
 criterion_group!(benches, throughput);
-
-fn main() {
-    if let Ok(row) = std::env::var("THROUGHPUT_ONCE") {
-        run_once(&row);
-        return;
-    }
-    benches();
-    Criterion::default().configure_from_args().final_summary();
-}
+criterion_main!(benches);
