@@ -324,18 +324,16 @@ impl SqsClientCell {
     }
 
     /// The generated `main`'s init phase: builds the client with `sqs_client = ...` before the
-    /// first invocation; its error is reported to Lambda as an init error.
+    /// first invocation; its error, a boxed [`BatchError::SqsClient`], is reported to Lambda as
+    /// an init error of that type.
     pub async fn init<F, Fut, E>(&'static self, init: F) -> Result<(), BoxError>
     where
         F: FnOnce() -> Fut,
         Fut: Future<Output = Result<aws_sdk_sqs::Client, E>>,
         E: Into<BoxError>,
     {
-        match self.get_or_init(init).await {
-            Ok(_) => Ok(()),
-            Err(BatchError::SqsClient(e)) => Err(e),
-            Err(e) => Err(e.into()),
-        }
+        self.get_or_init(init).await?;
+        Ok(())
     }
 }
 

@@ -10,7 +10,7 @@ use std::time::Duration;
 use serde::Serialize;
 
 use super::{HandlerFn, HandlerFuture, REMAINING_MS_VAR};
-use crate::error::{BatchError, BoxError};
+use crate::error::BoxError;
 use crate::event::BatchEvent;
 use crate::testing::{TEST_DEADLINE, test_context_with_remaining, test_event};
 
@@ -48,7 +48,7 @@ where
         Err(message) => return fail(&message),
     };
     if let Err(e) = init.await {
-        return fail(&BatchError::State(e).to_string());
+        return fail(&super::init_failure(e).to_string());
     }
     // The deadline counts from here, as Lambda's counts from the invocation, not from init.
     let context = test_context_with_remaining(&name, remaining);

@@ -73,9 +73,11 @@ where
 
 /// Like [`start`], but first awaits `init` (e.g. building shared state) once, before the first
 /// invocation: Lambda's init phase. Under Lambda an init error is posted to the Runtime API's
-/// `/runtime/init/error` (`errorType` `StateInitError`, the message naming the cause) and the
-/// process exits non-zero without asking for an event; in local invoke it is printed as
-/// `Error: ...` with exit status 1.
+/// `/runtime/init/error` and the process exits non-zero without asking for an event; in local
+/// invoke it is printed as `Error: ...` with exit status 1. An error that is a boxed
+/// [`BatchError`] is reported as itself (`SqsClientInitError` for the SQS client of
+/// `sqs_client = ...`); any other is the state's (`StateInitError`, the message naming the
+/// cause).
 pub fn start_with_init<I, F, Fut, R>(init: I, handler: F) -> ExitCode
 where
     I: Future<Output = Result<(), BoxError>>,
@@ -132,7 +134,7 @@ where
     LoopFut: Future<Output = Result<(), lambda_runtime::Error>>,
 {
     if let Err(e) = init.await {
-        let error = BatchError::State(e);
+        let error = init_failure(e);
         tracing::error!(error = %error, "init failed");
         if let Err(e) = init_error::report(&error).await {
             tracing::error!(error = %e, "the init error could not be reported to the Runtime API");
@@ -147,6 +149,15 @@ where
             eprintln!("Error: {e}");
             ExitCode::FAILURE
         }
+    }
+}
+
+/// What a failed init phase reports: the framework's own init steps fail with a boxed
+/// [`BatchError`] that names what could not be built; any other error is the state's.
+fn init_failure(e: BoxError) -> BatchError {
+    match e.downcast::<BatchError>() {
+        Ok(error) => *error,
+        Err(e) => BatchError::State(e),
     }
 }
 
@@ -170,3 +181,25 @@ impl<F: Fn(LambdaEvent<BatchEvent>) -> Fut, Fut, R> HandlerFn<Fut, R> for F {}
 /// The future of a `lambda_handler`.
 pub trait HandlerFuture<R>: Future<Output = Result<R, BatchError>> {}
 impl<T: Future<Output = Result<R, BatchError>>, R> HandlerFuture<R> for T {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_init_error_of_the_framework_keeps_its_type_and_any_other_is_the_states() {
+        let client = init_failure(Box::new(BatchError::SqsClient("no region".into())));
+        assert_eq!(client.error_type(), "SqsClientInitError");
+        assert_eq!(
+            client.to_string(),
+            "the SQS client could not be built: no region"
+        );
+
+        let state = init_failure("catalog missing".into());
+        assert_eq!(state.error_type(), "StateInitError");
+        assert_eq!(
+            state.to_string(),
+            "handler state could not be built: catalog missing"
+        );
+    }
+}

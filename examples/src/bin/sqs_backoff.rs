@@ -4,8 +4,13 @@
 //! before the response is returned. Failures are reported with `ReportBatchItemFailures`.
 //! Feature `sqs-api`.
 //!
-//! The SQS client is built once per process from the environment (`AWS_ENDPOINT_URL_SQS`
-//! points it at a local server such as moto). The role needs `sqs:ChangeMessageVisibility`.
+//! The SQS client is built once per process by `sqs_client = orders_sqs_client`, in `main`
+//! before the first invocation (Lambda's init phase): from the environment
+//! (`AWS_ENDPOINT_URL_SQS` points it at a local server such as moto), with the number of
+//! attempts per call read from `SQS_MAX_ATTEMPTS` (default 3). When that setting is not a whole
+//! number from 1 to 10 the function does not start: under Lambda the error is reported to the
+//! Runtime API as an init error, in local invoke it is printed as `Error: ...` with exit status
+//! 1. The role needs `sqs:ChangeMessageVisibility`.
 //!
 //! `cargo run --features sqs-api --bin sqs_backoff -- examples/events/sqs.json`
 //! (the sample event's receipt handles are made up: the visibility changes are refused and
@@ -14,7 +19,8 @@
 use std::time::Duration;
 
 use batch_core::prelude::*;
-use batch_core::sqs_api::RetryBackoff;
+use batch_core::sqs_api::aws_sdk_sqs::{self, config::retry::RetryConfig};
+use batch_core::sqs_api::{RetryBackoff, client_from_env};
 use serde::Deserialize;
 
 #[derive(Deserialize)]
@@ -23,9 +29,33 @@ struct Order {
     quantity: u32,
 }
 
+/// The client of the visibility changes: the environment's, with `SQS_MAX_ATTEMPTS` attempts
+/// per call.
+async fn orders_sqs_client() -> Result<aws_sdk_sqs::Client, BoxError> {
+    let attempts = match std::env::var("SQS_MAX_ATTEMPTS") {
+        Ok(text) => text
+            .parse::<u32>()
+            .ok()
+            .filter(|n| (1..=10).contains(n))
+            .ok_or_else(|| {
+                format!("SQS_MAX_ATTEMPTS must be a whole number from 1 to 10, not `{text}`")
+            })?,
+        Err(_) => 3,
+    };
+    let config = client_from_env()
+        .await
+        .config()
+        .to_builder()
+        .retry_config(RetryConfig::standard().with_max_attempts(attempts))
+        .build();
+    tracing::info!(attempts, "sqs client built");
+    Ok(aws_sdk_sqs::Client::from_conf(config))
+}
+
 #[batch_handler(
     source = "sqs",
-    retry_backoff = RetryBackoff::exponential(Duration::from_secs(30), Duration::from_secs(3600))
+    retry_backoff = RetryBackoff::exponential(Duration::from_secs(30), Duration::from_secs(3600)),
+    sqs_client = orders_sqs_client
 )]
 async fn place_order(Json(order): Json<Order>) -> Result<(), BoxError> {
     if order.quantity == 0 {

@@ -82,21 +82,38 @@ impl MockRuntime {
     }
 
     /// Runs `bin` as Lambda would, against this mock.
+    #[allow(dead_code)]
     pub fn spawn_function(&self, bin: &str) -> FunctionProcess {
         self.spawn_function_with_env(bin, &[])
     }
 
     /// Runs `bin` as Lambda would, against this mock, with these extra environment variables.
     pub fn spawn_function_with_env(&self, bin: &str, env: &[(&str, &str)]) -> FunctionProcess {
+        self.spawn(bin, env, Stdio::null())
+    }
+
+    /// Like [`spawn_function_with_env`](Self::spawn_function_with_env), with the function's logs
+    /// (its stdout under Lambda) written to `log`.
+    #[allow(dead_code)]
+    pub fn spawn_function_logging(
+        &self,
+        bin: &str,
+        env: &[(&str, &str)],
+        log: std::fs::File,
+    ) -> FunctionProcess {
+        self.spawn(bin, env, Stdio::from(log))
+    }
+
+    fn spawn(&self, bin: &str, env: &[(&str, &str)], stdout: Stdio) -> FunctionProcess {
         let child = Command::new(bin)
+            .env("RUST_LOG", "warn")
             .envs(env.iter().copied())
             .env("AWS_LAMBDA_RUNTIME_API", &self.address)
             .env("AWS_LAMBDA_FUNCTION_NAME", "mock-function")
             .env("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "128")
             .env("AWS_LAMBDA_FUNCTION_VERSION", "$LATEST")
-            .env("RUST_LOG", "warn")
             .stdin(Stdio::null())
-            .stdout(Stdio::null())
+            .stdout(stdout)
             .stderr(Stdio::null())
             .spawn()
             .unwrap();
