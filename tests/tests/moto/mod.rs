@@ -357,14 +357,51 @@ pub async fn left_after_timeout(client: &Client, queue: &Queue, received: Instan
 }
 
 /// Waits until the visibility timeout of the receive at `received` has passed, then returns
-/// how many messages the queue holds (`ApproximateNumberOfMessages`, exact on moto).
+/// the bodies of the `received` messages still in a FIFO queue, sorted, after checking that the
+/// queue holds no other message.
 ///
 /// For FIFO queues, where [`left_after_timeout`] cannot be used: after a receive whose timeout
 /// passed, moto keeps the later messages of a group marked in flight until they are received
-/// again, and so never returns the group's earlier messages to `ReceiveMessage`.
-pub async fn count_after_timeout(client: &Client, queue: &Queue, received: Instant) -> usize {
+/// again, and so never returns the group's earlier messages to `ReceiveMessage`. Instead each
+/// message is probed with `ChangeMessageVisibility` on its receipt handle (moto refuses the
+/// handle of a deleted message with `ReceiptHandleIsInvalid`), and the queue's
+/// `ApproximateNumberOfMessages` (exact on moto) must equal what the probes found.
+pub async fn left_in_fifo_after_timeout(
+    client: &Client,
+    queue: &Queue,
+    received: Instant,
+    messages: &[Message],
+) -> Vec<String> {
     let visible_again = received + queue.visibility + Duration::from_millis(300);
     tokio::time::sleep_until(visible_again.into()).await;
+    let mut bodies = Vec::new();
+    for message in messages {
+        let probe = client
+            .change_message_visibility()
+            .queue_url(&queue.url)
+            .receipt_handle(message.receipt_handle().expect("a receipt handle"))
+            .visibility_timeout(0)
+            .send()
+            .await;
+        match probe {
+            Ok(_) => bodies.push(message.body().unwrap_or_default().to_owned()),
+            Err(e)
+                if e.as_service_error().and_then(|e| e.meta().code())
+                    == Some("ReceiptHandleIsInvalid") => {}
+            Err(e) => panic!("ChangeMessageVisibility: {:?}", e),
+        }
+    }
+    assert_eq!(
+        message_count(client, queue).await,
+        bodies.len(),
+        "the queue holds messages that were not received"
+    );
+    bodies.sort();
+    bodies
+}
+
+/// How many messages `queue` holds (`ApproximateNumberOfMessages`, exact on moto).
+async fn message_count(client: &Client, queue: &Queue) -> usize {
     let output = client
         .get_queue_attributes()
         .queue_url(&queue.url)
