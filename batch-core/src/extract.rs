@@ -282,12 +282,12 @@ wrapper! {
 impl<'r, S: JsonPayload, T: Payload> FromRecord<'r, S> for Json<T> {
     fn from_record(record: &'r RecordCx<'_, S>) -> Result<Self, RecordError> {
         let payload = S::json_payload(record.header(), record)?;
-        serde_json::from_slice(&payload).map(Json).map_err(|e| {
+        payload.parse().map(Json).map_err(|e| {
             // Parsed again, only now that it failed, to say where without quoting values (R14).
             RecordError::extract(format!(
                 "{record}: the payload is not valid JSON for `{}`: {}",
                 std::any::type_name::<T>(),
-                redact::json_error::<T>(&payload)
+                redact::json_error::<T>(payload.as_bytes())
             ))
             .with_payload_detail(e.to_string())
         })

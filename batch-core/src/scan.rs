@@ -7,8 +7,6 @@
 
 use std::borrow::Cow;
 
-use memchr::memchr2;
-
 /// The JSON type of a value, from its first byte.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Kind {
@@ -56,12 +54,44 @@ fn skip_ws(bytes: &[u8], mut pos: usize) -> usize {
 fn string_end(bytes: &[u8], mut pos: usize) -> Option<usize> {
     pos += 1;
     loop {
-        let found = pos + memchr2(b'"', b'\\', bytes.get(pos..)?)?;
+        let found = quote_or_backslash(bytes, pos)?;
         match bytes[found] {
             b'"' => return Some(found + 1),
             _ => pos = found + 2,
         }
     }
+}
+
+const ONES: u64 = u64::from_ne_bytes([1; 8]);
+const HIGHS: u64 = u64::from_ne_bytes([0x80; 8]);
+
+/// The bytes of `word` equal to `byte`, as their high bits: exact up to the first such byte
+/// (a match can make a later byte look like one too), which is all the callers look at.
+fn matches(word: u64, byte: u8) -> u64 {
+    let x = word ^ (ONES * u64::from(byte));
+    x.wrapping_sub(ONES) & !x & HIGHS
+}
+
+/// The position of the first `"` or `\` at or after `pos`, eight bytes at a time.
+///
+/// Strings that hold JSON (SQS bodies) have an escape every few bytes, where the set-up of a
+/// vector search costs more than it saves; a word at a time also stays fast on long stretches.
+fn quote_or_backslash(bytes: &[u8], mut pos: usize) -> Option<usize> {
+    while let Some(chunk) = bytes.get(pos..pos + 8) {
+        let Ok(chunk) = <[u8; 8]>::try_from(chunk) else {
+            break;
+        };
+        let word = u64::from_le_bytes(chunk);
+        let found = matches(word, b'"') | matches(word, b'\\');
+        if found != 0 {
+            return Some(pos + found.trailing_zeros() as usize / 8);
+        }
+        pos += 8;
+    }
+    let tail = bytes.get(pos..)?;
+    tail.iter()
+        .position(|b| matches!(b, b'"' | b'\\'))
+        .map(|at| pos + at)
 }
 
 /// The bytes a container's walk stops at: quotes and brackets; everything else is skipped.
@@ -373,11 +403,23 @@ pub(crate) fn key(raw_key: &str) -> Option<Cow<'_, str>> {
 
 /// Compares a raw key (escapes kept) with a plain name.
 pub(crate) fn key_is(raw_key: &str, name: &str) -> bool {
-    if raw_key.contains('\\') {
-        unescape(raw_key).is_ok_and(|key| key == name)
+    key_position(raw_key, &[name]).is_some()
+}
+
+/// Which of `names` a raw key (escapes kept) is, decoding its escapes at most once.
+pub(crate) fn key_position(raw_key: &str, names: &[&str]) -> Option<usize> {
+    if has_backslash(raw_key) {
+        let key = unescape(raw_key).ok()?;
+        names.iter().position(|name| *name == key)
     } else {
-        raw_key == name
+        names.iter().position(|name| *name == raw_key)
     }
+}
+
+/// Whether a short text (a key) holds a backslash: a plain loop, as keys are too short for a
+/// vector search to pay for its set-up.
+fn has_backslash(text: &str) -> bool {
+    text.bytes().any(|b| b == b'\\')
 }
 
 fn hex4(bytes: &[u8], at: usize) -> Result<u32, NotAString> {
@@ -390,47 +432,112 @@ fn hex4(bytes: &[u8], at: usize) -> Result<u32, NotAString> {
 }
 
 /// Decodes the escapes of a JSON string's content.
+///
+/// Bodies that hold JSON have an escape every few bytes, so the text is copied a word at a
+/// time into a buffer with a word of room to spare: each word is written whole and the write
+/// position moves only up to its first backslash, which costs less than finding each stretch's
+/// length first and copying it. The output is never longer than the input.
 fn unescape(inner: &str) -> Result<String, NotAString> {
     let bytes = inner.as_bytes();
-    let mut out = String::with_capacity(inner.len());
-    let mut start = 0;
-    while let Some(offset) = memchr::memchr(b'\\', &bytes[start..]) {
-        let at = start + offset;
-        out.push_str(&inner[start..at]);
-        let (decoded, len) = match bytes.get(at + 1).ok_or(NotAString::BadEscape)? {
-            b'"' => ('"', 2),
-            b'\\' => ('\\', 2),
-            b'/' => ('/', 2),
-            b'b' => ('\u{8}', 2),
-            b'f' => ('\u{c}', 2),
-            b'n' => ('\n', 2),
-            b'r' => ('\r', 2),
-            b't' => ('\t', 2),
-            b'u' => {
-                let first = hex4(bytes, at + 2)?;
-                if (0xD800..0xDC00).contains(&first) {
-                    // A high surrogate must be followed by an escaped low surrogate.
-                    if bytes.get(at + 6..at + 8) != Some(b"\\u") {
-                        return Err(NotAString::LoneSurrogate);
-                    }
-                    let second = hex4(bytes, at + 8)?;
-                    if !(0xDC00..0xE000).contains(&second) {
-                        return Err(NotAString::LoneSurrogate);
-                    }
-                    let code = 0x10000 + ((first - 0xD800) << 10) + (second - 0xDC00);
-                    (char::from_u32(code).ok_or(NotAString::BadEscape)?, 12)
-                } else {
-                    // Only a low surrogate (DC00-DFFF) is not a char here.
-                    (char::from_u32(first).ok_or(NotAString::LoneSurrogate)?, 6)
+    let mut out = vec![0u8; bytes.len() + 8];
+    let (mut read, mut write) = (0, 0);
+    loop {
+        let at = match bytes.get(read..read + 8).map(<[u8; 8]>::try_from) {
+            Some(Ok(chunk)) => {
+                let target = out.get_mut(write..write + 8).ok_or(NotAString::BadEscape)?;
+                target.copy_from_slice(&chunk);
+                let found = matches(u64::from_le_bytes(chunk), b'\\');
+                if found == 0 {
+                    read += 8;
+                    write += 8;
+                    continue;
                 }
+                let in_word = found.trailing_zeros() as usize / 8;
+                write += in_word;
+                read + in_word
             }
-            _ => return Err(NotAString::BadEscape),
+            _ => match bytes.get(read) {
+                None => break,
+                Some(b'\\') => read,
+                Some(&byte) => {
+                    *out.get_mut(write).ok_or(NotAString::BadEscape)? = byte;
+                    read += 1;
+                    write += 1;
+                    continue;
+                }
+            },
         };
-        out.push(decoded);
-        start = at + len;
+        // The escape at `at`: one byte for the common ones, else a `\uXXXX` escape.
+        let escaped = bytes.get(at + 1).ok_or(NotAString::BadEscape)?;
+        match SIMPLE_ESCAPES[usize::from(*escaped)] {
+            0 => (read, write) = unicode_escape_into(bytes, at, &mut out, write)?,
+            decoded => {
+                *out.get_mut(write).ok_or(NotAString::BadEscape)? = decoded;
+                read = at + 2;
+                write += 1;
+            }
+        }
     }
-    out.push_str(inner.get(start..).ok_or(NotAString::BadEscape)?);
-    Ok(out)
+    out.truncate(write);
+    // Valid UTF-8 copied in whole characters plus encoded escapes: this check cannot fail, and
+    // keeps the crate free of `unsafe`.
+    String::from_utf8(out).map_err(|_| NotAString::BadEscape)
+}
+
+/// What each one-character escape (`\n`, `\"` ...) stands for; 0 for the others.
+static SIMPLE_ESCAPES: [u8; 256] = {
+    let mut decoded = [0; 256];
+    decoded[b'"' as usize] = b'"';
+    decoded[b'\\' as usize] = b'\\';
+    decoded[b'/' as usize] = b'/';
+    decoded[b'b' as usize] = 0x08;
+    decoded[b'f' as usize] = 0x0c;
+    decoded[b'n' as usize] = b'\n';
+    decoded[b'r' as usize] = b'\r';
+    decoded[b't' as usize] = b'\t';
+    decoded
+};
+
+/// Writes the character of the `\uXXXX` escape at `bytes[read]` to `out[write..]`; returns the
+/// positions after both. Any other escape is not valid JSON.
+#[cold]
+fn unicode_escape_into(
+    bytes: &[u8],
+    read: usize,
+    out: &mut [u8],
+    write: usize,
+) -> Result<(usize, usize), NotAString> {
+    if bytes.get(read + 1) != Some(&b'u') {
+        return Err(NotAString::BadEscape);
+    }
+    let (decoded, len) = unicode_escape(bytes, read)?;
+    let encoded = decoded.len_utf8();
+    let target = out
+        .get_mut(write..write + encoded)
+        .ok_or(NotAString::BadEscape)?;
+    decoded.encode_utf8(target);
+    Ok((read + len, write + encoded))
+}
+
+/// The character of the `\uXXXX` escape at `at` (two escapes for a surrogate pair), and how
+/// many bytes it takes.
+fn unicode_escape(bytes: &[u8], at: usize) -> Result<(char, usize), NotAString> {
+    let first = hex4(bytes, at + 2)?;
+    if (0xD800..0xDC00).contains(&first) {
+        // A high surrogate must be followed by an escaped low surrogate.
+        if bytes.get(at + 6..at + 8) != Some(b"\\u") {
+            return Err(NotAString::LoneSurrogate);
+        }
+        let second = hex4(bytes, at + 8)?;
+        if !(0xDC00..0xE000).contains(&second) {
+            return Err(NotAString::LoneSurrogate);
+        }
+        let code = 0x10000 + ((first - 0xD800) << 10) + (second - 0xDC00);
+        Ok((char::from_u32(code).ok_or(NotAString::BadEscape)?, 12))
+    } else {
+        // Only a low surrogate (DC00-DFFF) is not a char here.
+        Ok((char::from_u32(first).ok_or(NotAString::LoneSurrogate)?, 6))
+    }
 }
 
 /// The value with white space outside strings removed, borrowed when it has none.
@@ -609,6 +716,18 @@ mod tests {
     }
 
     proptest! {
+        /// The word-at-a-time searches find what a byte loop finds, from any start.
+        #[test]
+        fn word_searches_match_a_byte_loop(
+            bytes in proptest::collection::vec(prop_oneof![Just(b'"'), Just(b'\\'), Just(b'a'), Just(0x01u8), Just(0x5du8), any::<u8>()], 0..40),
+            start in 0usize..44,
+        ) {
+            let naive = |stop: &dyn Fn(u8) -> bool| {
+                bytes.get(start..).and_then(|tail| tail.iter().position(|b| stop(*b))).map(|at| start + at)
+            };
+            prop_assert_eq!(quote_or_backslash(&bytes, start), naive(&|b| b == b'"' || b == b'\\'));
+        }
+
         /// On any valid JSON object, the scanner finds the same members as serde_json, pretty
         /// printed or not, and every value it returns parses to the member's value.
         #[test]
@@ -623,6 +742,13 @@ mod tests {
                 .collect();
             let expected: Vec<(String, Value)> = object.as_object().unwrap().clone().into_iter().collect();
             prop_assert_eq!(found, expected);
+        }
+
+        /// Escapes every few bytes, as in a body that holds JSON, across word boundaries.
+        #[test]
+        fn dense_escapes_agree_with_serde(s in "[a\"\\\\\n/é😀\u{1}]{0,40}") {
+            let text = serde_json::to_string(&s).unwrap();
+            prop_assert_eq!(string(&text).unwrap(), s.as_str());
         }
 
         #[test]

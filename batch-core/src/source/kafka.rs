@@ -10,7 +10,7 @@ use base64::engine::general_purpose::STANDARD as BASE64;
 use serde::{Deserialize, Serialize};
 
 use super::records::event_object;
-use super::{BatchSource, JsonPayload, RecordHeader, StreamSource, TombstonePayload};
+use super::{BatchSource, JsonBytes, JsonPayload, RecordHeader, StreamSource, TombstonePayload};
 use super::{base64_problem, pick, pick_prefix, source_name};
 use crate::error::{BatchError, RecordError, RecordErrorKind};
 use crate::event::BatchEvent;
@@ -198,7 +198,7 @@ impl JsonPayload for Kafka {
     fn json_payload<'e>(
         header: &RecordHeader<'e>,
         record: &dyn fmt::Display,
-    ) -> Result<Cow<'e, [u8]>, RecordError> {
+    ) -> Result<JsonBytes<'e>, RecordError> {
         let Some(value) = header.payload else {
             return Err(RecordError::extract(format!(
                 "{record}: `value` is null or missing, a tombstone (take `Option<Json<T>>` to \
@@ -214,7 +214,7 @@ impl JsonPayload for Kafka {
         let text = scan::string(value).map_err(|why| malformed(why.describe()))?;
         BASE64
             .decode(text.as_bytes())
-            .map(Cow::Owned)
+            .map(JsonBytes::Bytes)
             .map_err(|e| malformed(base64_problem(&e)))
     }
 }
@@ -230,7 +230,7 @@ fn pick_members<'e, const N: usize>(
     let mut found = [None; N];
     for member in scan::fields(text) {
         let (key, value) = member.ok_or("the event is not valid JSON")?;
-        if let Some(i) = names.iter().position(|name| scan::key_is(key, name))
+        if let Some(i) = scan::key_position(key, &names)
             && found[i].replace(value).is_some()
         {
             return Err(format!("it has two `{}` fields", names[i]));

@@ -6,7 +6,9 @@ use std::fmt;
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD as BASE64;
 
-use super::{BatchSource, JsonPayload, RecordHeader, base64_problem, read_stream_header};
+use super::{
+    BatchSource, JsonBytes, JsonPayload, RecordHeader, base64_problem, read_stream_header,
+};
 use crate::error::{RecordError, RecordErrorKind};
 use crate::scan;
 use aws_lambda_events::kinesis::KinesisEventRecord;
@@ -70,7 +72,7 @@ impl JsonPayload for Kinesis {
     fn json_payload<'e>(
         header: &RecordHeader<'e>,
         record: &dyn fmt::Display,
-    ) -> Result<Cow<'e, [u8]>, RecordError> {
+    ) -> Result<JsonBytes<'e>, RecordError> {
         let Some(data) = header.payload else {
             return Err(RecordError::extract(format!(
                 "{record}: `kinesis.data` is missing or null"
@@ -86,7 +88,7 @@ impl JsonPayload for Kinesis {
         // The same decoder and alphabet aws_lambda_events uses for `KinesisRecord::data`.
         BASE64
             .decode(text.as_bytes())
-            .map(Cow::Owned)
+            .map(JsonBytes::Bytes)
             .map_err(|e| malformed(base64_problem(&e)))
     }
 }

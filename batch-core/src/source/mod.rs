@@ -123,11 +123,38 @@ impl StreamSource for DynamoDb {}
     note = "DynamoDB records: take `NewImage<T>` or `OldImage<T>` (the item's images), or the raw record `&dynamodb::EventRecord`"
 )]
 pub trait JsonPayload: BatchSource {
-    /// The payload's bytes, ready to parse as JSON; `record` names the record in messages.
+    /// The payload, ready to parse as JSON; `record` names the record in messages.
     fn json_payload<'e>(
         header: &RecordHeader<'e>,
         record: &dyn fmt::Display,
-    ) -> Result<Cow<'e, [u8]>, RecordError>;
+    ) -> Result<JsonBytes<'e>, RecordError>;
+}
+
+/// A record's JSON payload: text (an SQS body, already known to be UTF-8) or bytes (decoded
+/// base64, which the parse checks).
+#[doc(hidden)]
+#[derive(Debug)]
+pub enum JsonBytes<'e> {
+    Text(Cow<'e, str>),
+    Bytes(Vec<u8>),
+}
+
+impl JsonBytes<'_> {
+    /// The payload's bytes.
+    pub(crate) fn as_bytes(&self) -> &[u8] {
+        match self {
+            JsonBytes::Text(text) => text.as_bytes(),
+            JsonBytes::Bytes(bytes) => bytes,
+        }
+    }
+
+    /// Parses the payload; text without checking its UTF-8 a second time.
+    pub(crate) fn parse<T: DeserializeOwned>(&self) -> serde_json::Result<T> {
+        match self {
+            JsonBytes::Text(text) => serde_json::from_str(text),
+            JsonBytes::Bytes(bytes) => serde_json::from_slice(bytes),
+        }
+    }
 }
 
 /// A source whose records may have no payload, which `Option<Json<T>>` accepts: Kafka
@@ -386,7 +413,7 @@ fn pick_prefix_reading<'e, const N: usize>(
         let Some((key, value_on)) = field else {
             return (Err(format!("{what} is not valid JSON")), value_len());
         };
-        let named = names.iter().position(|name| scan::key_is(key, name));
+        let named = scan::key_position(key, &names);
         let Some(len) = named
             .and_then(|i| read(i, value_on))
             .or_else(|| scan::value_len(value_on))

@@ -3,7 +3,7 @@
 use std::borrow::Cow;
 use std::fmt;
 
-use super::{BatchSource, JsonPayload, RecordHeader, pick, pick_prefix};
+use super::{BatchSource, JsonBytes, JsonPayload, RecordHeader, pick, pick_prefix};
 use crate::error::{RecordError, RecordErrorKind};
 use crate::scan;
 use aws_lambda_events::sqs::{BatchItemFailure, SqsBatchResponse, SqsMessage};
@@ -179,15 +179,14 @@ impl JsonPayload for Sqs {
     fn json_payload<'e>(
         header: &RecordHeader<'e>,
         record: &dyn fmt::Display,
-    ) -> Result<Cow<'e, [u8]>, RecordError> {
+    ) -> Result<JsonBytes<'e>, RecordError> {
         let Some(body) = header.payload else {
             return Err(RecordError::extract(format!(
                 "{record}: the message body is missing or null"
             )));
         };
         match scan::string(body) {
-            Ok(Cow::Borrowed(text)) => Ok(Cow::Borrowed(text.as_bytes())),
-            Ok(Cow::Owned(text)) => Ok(Cow::Owned(text.into_bytes())),
+            Ok(text) => Ok(JsonBytes::Text(text)),
             Err(why) => Err(RecordError::new(
                 RecordErrorKind::Malformed,
                 format!("{record}: the message body {}", why.describe()),
