@@ -148,11 +148,16 @@ impl JsonBytes<'_> {
         }
     }
 
-    /// Parses the payload; text without checking its UTF-8 a second time.
+    /// Parses the payload; text without checking its UTF-8 a second time. Bytes are checked
+    /// once as a whole, which costs far less than serde_json's check of each string it reads;
+    /// bytes that are not UTF-8 are left to serde_json, whose error says where.
     pub(crate) fn parse<T: DeserializeOwned>(&self) -> serde_json::Result<T> {
         match self {
             JsonBytes::Text(text) => serde_json::from_str(text),
-            JsonBytes::Bytes(bytes) => serde_json::from_slice(bytes),
+            JsonBytes::Bytes(bytes) => match std::str::from_utf8(bytes) {
+                Ok(text) => serde_json::from_str(text),
+                Err(_) => serde_json::from_slice(bytes),
+            },
         }
     }
 }
