@@ -76,10 +76,12 @@ impl fmt::Debug for BatchEvent {
 
 impl<'de> Deserialize<'de> for BatchEvent {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        // Capturing the raw text validates it once; records are then read by the scanner.
+        // Capturing the raw text validates it once; records are then read by the scanner. The
+        // captured text becomes the event's without a second copy: on a 6 MB event a copy is
+        // 6 MB more at the peak.
         let raw = Box::<RawValue>::deserialize(deserializer)?;
         Ok(Self {
-            text: raw.get().into(),
+            text: Box::<str>::from(raw),
             validated: true,
         })
     }
