@@ -49,6 +49,9 @@ pub enum RecordErrorKind {
     Skipped(SkipReason),
     /// The record was not started because too little time was left before the deadline.
     NotStarted,
+    /// The handler was still running when the processor's
+    /// [`record_timeout`](crate::BatchProcessor::record_timeout) passed, and was cancelled.
+    TimedOut,
     /// A custom processor failed the record.
     Processor,
 }
@@ -174,6 +177,14 @@ impl RecordError {
     /// ```
     pub fn extract(message: impl Into<String>) -> Self {
         Self::new(RecordErrorKind::Extract, message)
+    }
+
+    /// The handler was cancelled after running for `limit`.
+    pub(crate) fn timed_out(limit: std::time::Duration) -> Self {
+        Self::new(
+            RecordErrorKind::TimedOut,
+            format!("timed out after {} ms", limit.as_millis()),
+        )
     }
 
     /// The handler panicked with this payload.

@@ -22,6 +22,7 @@ const ARGUMENTS: &[&str] = &[
     "concurrency",
     "stop_on_first_failure",
     "deadline_margin_ms",
+    "record_timeout_ms",
     "state",
     "hooks",
     "processor",
@@ -50,6 +51,9 @@ const RENAMED: &[(&str, &str)] = &[
     ("stop_on_first_error", "stop_on_first_failure"),
     ("deadline_margin", "deadline_margin_ms"),
     ("deadline_ms", "deadline_margin_ms"),
+    ("record_timeout", "record_timeout_ms"),
+    ("timeout_ms", "record_timeout_ms"),
+    ("handler_timeout_ms", "record_timeout_ms"),
     ("init", "state"),
     ("main", "entrypoint"),
     ("concurrent", "concurrent_invocations"),
@@ -77,6 +81,8 @@ pub(crate) struct Config {
     pub(crate) concurrency_name: Option<Span>,
     pub(crate) stop_on_first_failure: Option<Spanned<bool>>,
     pub(crate) deadline_margin_ms: Option<u64>,
+    /// Cancel a record still running after this many milliseconds, and the span of the name.
+    pub(crate) record_timeout_ms: Option<Spanned<u64>>,
     pub(crate) state: Option<Path>,
     /// Whether `state` was given, valid or not: a handler taking `State<&T>` then needs no
     /// second error.
@@ -111,6 +117,7 @@ impl Default for Config {
             concurrency_name: None,
             stop_on_first_failure: None,
             deadline_margin_ms: None,
+            record_timeout_ms: None,
             state: None,
             state_given: false,
             hooks: None,
@@ -274,6 +281,21 @@ fn read_arg(config: &mut Config, name: &str, arg: Arg, errors: &mut Errors) {
                 match lit.base10_parse::<u64>() {
                     Ok(ms) => config.deadline_margin_ms = Some(ms),
                     Err(_) => errors.spanned(&lit, usage),
+                }
+            }
+        }
+        "record_timeout_ms" => {
+            let usage = "`record_timeout_ms` takes a whole number of milliseconds greater than \
+                         0: `record_timeout_ms = 5000`";
+            if let Some(lit) = int_value(&ident, value.as_ref(), usage, errors) {
+                match lit.base10_parse::<u64>() {
+                    Ok(0) | Err(_) => errors.spanned(&lit, usage),
+                    Ok(ms) => {
+                        config.record_timeout_ms = Some(Spanned {
+                            value: ms,
+                            span: ident.span(),
+                        })
+                    }
                 }
             }
         }

@@ -152,6 +152,10 @@ fn expand(config: &Config, source: &Source, handler: &Handler) -> TokenStream {
         let ms = Literal::u64_unsuffixed(ms);
         options.push(quote!(.deadline_margin(#p::Duration::from_millis(#ms))));
     }
+    if let Some(timeout) = &config.record_timeout_ms {
+        let ms = Literal::u64_unsuffixed(timeout.value);
+        options.push(quote!(.record_timeout(#p::Duration::from_millis(#ms))));
+    }
 
     let mut statics = Vec::new();
     let mut get_state = None;

@@ -70,6 +70,7 @@ use proc_macro::TokenStream;
 /// | `concurrency = N` | `async fn` only: up to N records in flight; records that share an ordering key (FIFO group, Kinesis partition key, DynamoDB item keys, Kafka topic-partition) still run in order | 1 |
 /// | `stop_on_first_failure` | `kinesis` and `dynamodb`: after the first failure start no more records; `kafka`: no more records of that partition | off |
 /// | `deadline_margin_ms = N` | do not start a record when less than N ms remain; it is reported as failed | off |
+/// | `record_timeout_ms = N` | `async fn` only: cancel a record still running after N ms; it fails with `timed out after N ms` | off |
 /// | `state = path` | an `async fn() -> Result<S, E>` run once per process; the function takes `State<&S>` | none |
 /// | `hooks = expr` | a value implementing `RecordHooks`, built once per process, called on every success and failure | none |
 /// | `processor = expr` | a custom `Processor`, built once per process, used instead of the built-in one | built-in |

@@ -82,6 +82,17 @@ pub(crate) fn check(mut item: ItemFn, config: &Config, errors: &mut Errors) -> H
         );
     }
 
+    if !is_async && let Some(timeout) = &config.record_timeout_ms {
+        errors.at(
+            timeout.span,
+            format!(
+                "`record_timeout_ms` needs an `async fn`: a plain `fn` cannot be stopped while it \
+                 runs, only a future at its `.await`s; write `async fn {name}` or remove \
+                 `record_timeout_ms`"
+            ),
+        );
+    }
+
     let mut params = Vec::new();
     let mut state_type = None;
     for input in &sig.inputs {

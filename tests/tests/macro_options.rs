@@ -1,5 +1,5 @@
-//! `concurrency`, `deadline_margin_ms` and `stop_on_first_failure` through the macro, at run
-//! time.
+//! `concurrency`, `deadline_margin_ms`, `record_timeout_ms` and `stop_on_first_failure` through
+//! the macro, at run time.
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
@@ -95,6 +95,43 @@ async fn records_are_not_started_when_the_deadline_is_near() {
         .map(|f| f.item_identifier.as_str())
         .collect();
     assert_eq!(ids, ["1", "2"]);
+}
+
+mod timeout {
+    use batch_core::prelude::*;
+
+    /// Order "stuck" waits on a service that never answers; the others answer at once.
+    #[batch_handler(
+        source = "sqs",
+        record_timeout_ms = 200,
+        concurrency = 4,
+        entrypoint = false
+    )]
+    async fn handle(message: &SqsMessage) -> Result<(), BoxError> {
+        if message.body.as_deref() == Some("stuck") {
+            std::future::pending::<()>().await;
+        }
+        Ok(())
+    }
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_record_still_running_after_its_timeout_fails_alone() {
+    let started = tokio::time::Instant::now();
+    let event = event_from_records([
+        sqs_message("1", "a"),
+        sqs_message("2", "stuck"),
+        sqs_message("3", "c"),
+    ]);
+    let response = timeout::lambda_handler(event).await.unwrap();
+    let ids: Vec<_> = response
+        .batch_item_failures
+        .iter()
+        .map(|f| f.item_identifier.as_str())
+        .collect();
+    assert_eq!(ids, ["2"]);
+    // The batch returns when the stuck record's 200 ms are up, not at Lambda's timeout.
+    assert_eq!(started.elapsed(), Duration::from_millis(200));
 }
 
 mod stop {

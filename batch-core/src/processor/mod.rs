@@ -10,6 +10,7 @@ mod fifo;
 mod rules;
 mod run;
 mod schedule;
+mod timeout;
 
 use std::any::Any;
 use std::marker::PhantomData;
@@ -39,6 +40,7 @@ pub(crate) struct Options {
     pub(crate) concurrency: NonZeroUsize,
     pub(crate) stop_on_first_failure: bool,
     pub(crate) deadline_margin: Option<Duration>,
+    pub(crate) record_timeout: Option<Duration>,
     /// Keep each SQS record's [`SqsReceipt`](crate::source::SqsReceipt) in its outcome, for a
     /// step after the batch that acts on the messages.
     pub(crate) keep_sqs_receipts: bool,
@@ -52,6 +54,7 @@ impl Default for Options {
             concurrency: NonZeroUsize::MIN,
             stop_on_first_failure: false,
             deadline_margin: None,
+            record_timeout: None,
             keep_sqs_receipts: false,
         }
     }
@@ -445,6 +448,53 @@ impl<S: BatchSource, P, K> BatchProcessor<S, P, K> {
         self
     }
 
+    /// Cancels a record whose handler is still running after `limit`: its future is dropped
+    /// and the record fails with `timed out after N ms` ([`RecordErrorKind::TimedOut`]), so one
+    /// stuck record no longer holds the whole batch until Lambda's timeout, after which every
+    /// record would be delivered again. Records running beside it go on. Off by default.
+    ///
+    /// Cancelling happens at the handler's next `.await`: a handler that blocks its thread
+    /// without awaiting cannot be stopped. The limit is kept with tokio's timer (the Lambda
+    /// runtime's); outside a tokio runtime it cannot be, which is logged, and records run to
+    /// their end.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use batch_core::{BatchProcessor, RecordCx, RecordError, RecordErrorKind, RecordHandler};
+    /// use batch_core::source::Sqs;
+    /// use batch_core::testing::event_from_str;
+    ///
+    /// /// Record "stuck" waits for an answer that never comes.
+    /// struct CallsAService;
+    ///
+    /// impl RecordHandler<Sqs> for CallsAService {
+    ///     type Output = ();
+    ///     async fn call(&self, record: &RecordCx<'_, Sqs>) -> Result<(), RecordError> {
+    ///         if record.id() == Some("stuck") {
+    ///             std::future::pending::<()>().await;
+    ///         }
+    ///         Ok(())
+    ///     }
+    /// }
+    ///
+    /// # tokio::runtime::Builder::new_current_thread().enable_all().start_paused(true).build().unwrap().block_on(async {
+    /// let event = event_from_str(r#"{"Records": [{"messageId": "ok"}, {"messageId": "stuck"}]}"#);
+    /// let report = BatchProcessor::<Sqs>::new()
+    ///     .record_timeout(Duration::from_millis(250))
+    ///     .process(&event.payload, &event.context, &CallsAService)
+    ///     .await
+    ///     .unwrap();
+    /// let stuck = report.outcomes()[1].error().unwrap();
+    /// assert_eq!(stuck.kind(), RecordErrorKind::TimedOut);
+    /// assert_eq!(stuck.message(), "timed out after 250 ms");
+    /// assert!(report.outcomes()[0].error().is_none());
+    /// # });
+    /// ```
+    pub fn record_timeout(mut self, limit: Duration) -> Self {
+        self.options.record_timeout = Some(limit);
+        self
+    }
+
     /// Uses a custom [`Processor`] instead of the built-in one.
     pub fn with_processor<P2>(self, processor: P2) -> BatchProcessor<S, P2, K> {
         BatchProcessor {
@@ -608,6 +658,7 @@ impl<S: BatchSource, P, K> std::fmt::Debug for BatchProcessor<S, P, K> {
             .field("concurrency", &self.options.concurrency)
             .field("stop_on_first_failure", &self.options.stop_on_first_failure)
             .field("deadline_margin", &self.options.deadline_margin)
+            .field("record_timeout", &self.options.record_timeout)
             .finish_non_exhaustive()
     }
 }

@@ -15,6 +15,7 @@ use super::deadline::DeadlineGuard;
 use super::fifo::{FifoPolicy, FifoState};
 use super::rules::{StartRules, stop_error};
 use super::schedule::Schedule;
+use super::timeout;
 use super::{Options, Processor};
 use crate::error::{BatchError, RecordError, RecordErrorKind};
 use crate::event::BatchEvent;
@@ -283,8 +284,11 @@ impl<P, K, H> Invocation<'_, P, K, H> {
                     .process_record(batch, &record, self.handler)
                     .await
             };
-            let result = match AssertUnwindSafe(call).catch_unwind().await {
-                Ok(result) => result,
+            // The timer runs inside the unwind guard: a runtime without timers panics there.
+            let limited = timeout::within(self.options.record_timeout, call);
+            let result = match AssertUnwindSafe(limited).catch_unwind().await {
+                Ok(Ok(result)) => result,
+                Ok(Err(limit)) => Err(RecordError::timed_out(limit)),
                 Err(payload) => Err(RecordError::panic(payload.as_ref())),
             };
             if !(defer_success && result.is_ok()) {
