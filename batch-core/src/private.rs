@@ -72,15 +72,14 @@ impl StateCell {
 
     /// Builds the state for `main`'s init phase: awaits `built`, the expansion's one call of
     /// [`get_or_init`](Self::get_or_init), so that a wrong state function is reported once.
+    /// Its error stays a boxed [`BatchError::State`], so that a state function whose own error
+    /// is a `BatchError` is still reported as the state's.
     pub async fn init(
         &'static self,
         built: impl Future<Output = Result<&'static (dyn Any + Send + Sync), BatchError>>,
     ) -> Result<(), BoxError> {
-        match built.await {
-            Ok(_) => Ok(()),
-            Err(BatchError::State(e)) => Err(e),
-            Err(e) => Err(e.into()),
-        }
+        built.await?;
+        Ok(())
     }
 }
 

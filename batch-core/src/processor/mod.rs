@@ -455,8 +455,9 @@ impl<S: BatchSource, P, K> BatchProcessor<S, P, K> {
     ///
     /// Cancelling happens at the handler's next `.await`: a handler that blocks its thread
     /// without awaiting cannot be stopped. The limit is kept with tokio's timer (the Lambda
-    /// runtime's); outside a tokio runtime it cannot be, which is logged, and records run to
-    /// their end.
+    /// runtime's); outside a tokio runtime, or in one built without timers, it cannot be, which
+    /// is logged once, and records run to their end. `Duration::ZERO` means no limit, as
+    /// `record_timeout_ms = 0` is refused by the macro.
     ///
     /// ```
     /// use std::time::Duration;
@@ -491,7 +492,7 @@ impl<S: BatchSource, P, K> BatchProcessor<S, P, K> {
     /// # });
     /// ```
     pub fn record_timeout(mut self, limit: Duration) -> Self {
-        self.options.record_timeout = Some(limit);
+        self.options.record_timeout = (!limit.is_zero()).then_some(limit);
         self
     }
 

@@ -1,11 +1,13 @@
 //! The per-record time limit of [`BatchProcessor::record_timeout`](crate::BatchProcessor::record_timeout).
 
+use std::panic::AssertUnwindSafe;
 use std::sync::Once;
 use std::time::Duration;
 
 /// Runs `future` for at most `limit`: `Err(limit)` when it was still running then, and it is
-/// dropped, which cancels it. Without a limit, or outside a tokio runtime (whose timer keeps the
-/// limit; Lambda's runtime is one), it runs to its end; the latter is logged once.
+/// dropped, which cancels it. Without a limit it runs to its end; so it does, logged once, where
+/// the limit cannot be kept: outside a tokio runtime, or in one built without timers (Lambda's
+/// runtime has them).
 pub(crate) async fn within<F: Future>(
     limit: Option<Duration>,
     future: F,
@@ -13,16 +15,26 @@ pub(crate) async fn within<F: Future>(
     let Some(limit) = limit else {
         return Ok(future.await);
     };
-    if tokio::runtime::Handle::try_current().is_err() {
+    // tokio panics when a timer is made in a runtime without timers: that panic is the only
+    // way to tell, so it is caught here rather than failing the record.
+    let timer = tokio::runtime::Handle::try_current().ok().and_then(|_| {
+        std::panic::catch_unwind(AssertUnwindSafe(|| tokio::time::sleep(limit))).ok()
+    });
+    let Some(timer) = timer else {
         static WARNED: Once = Once::new();
         WARNED.call_once(|| {
             tracing::warn!(
-                "record_timeout needs a tokio runtime to keep its limit; records run to their end"
+                "record_timeout needs a tokio runtime with timers to keep its limit; records run \
+                 to their end"
             );
         });
         return Ok(future.await);
+    };
+    tokio::select! {
+        biased;
+        output = future => Ok(output),
+        () = timer => Err(limit),
     }
-    tokio::time::timeout(limit, future).await.map_err(|_| limit)
 }
 
 #[cfg(test)]
@@ -52,6 +64,15 @@ mod tests {
     fn without_a_tokio_runtime_the_future_runs_to_its_end() {
         let slow = async { 7 };
         let result = futures::executor::block_on(within(Some(Duration::ZERO), slow));
+        assert_eq!(result, Ok(7));
+    }
+
+    #[test]
+    fn in_a_runtime_without_timers_the_future_runs_to_its_end() {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .build()
+            .unwrap();
+        let result = runtime.block_on(within(Some(Duration::from_millis(1)), async { 7 }));
         assert_eq!(result, Ok(7));
     }
 }

@@ -202,4 +202,17 @@ mod tests {
             "handler state could not be built: catalog missing"
         );
     }
+
+    #[tokio::test]
+    async fn a_state_whose_own_error_is_a_batch_error_is_still_the_states() {
+        static CELL: crate::__private::StateCell = crate::__private::StateCell::new();
+        let own = BatchError::SqsClient("made by the state function".into());
+        let built = CELL.get_or_init(|| async { Err::<u8, _>(own) });
+        let error = init_failure(CELL.init(built).await.unwrap_err());
+        assert_eq!(error.error_type(), "StateInitError");
+        assert_eq!(
+            error.to_string(),
+            "handler state could not be built: the SQS client could not be built: made by the state function"
+        );
+    }
 }
