@@ -40,7 +40,15 @@ impl BatchSource for DynamoDb {
 
     fn read_header(rest: &str) -> RecordHeader<'_> {
         let fields = ["SequenceNumber", "Keys", "NewImage", "OldImage"];
-        let (mut header, found) = read_stream_header(rest, Self::EVENT_SOURCE, "dynamodb", fields);
+        let (mut header, found) = read_stream_header(
+            rest,
+            Self::EVENT_SOURCE,
+            super::Container {
+                name: "dynamodb",
+                quoted: "`dynamodb`",
+            },
+            fields,
+        );
         if let Some([sequence_number, keys, new_image, old_image]) = found {
             header.read_id(sequence_number, Self::ID_FIELD);
             header.ordering = keys;

@@ -75,6 +75,11 @@ impl BatchSource for Kafka {
     type Response = KafkaEventResponse;
 
     /// The records of every member of `records`, member by member as the text lists them.
+    ///
+    /// One pass over the event: `records` is read where it is met, its records handed to
+    /// `visit`, the other members skipped. The envelope's errors keep their order whatever the
+    /// members' order: a member named twice, then `eventSource`, then the shape of `records`,
+    /// then what reading its members found.
     fn for_each_record<'e>(
         event: &'e BatchEvent,
         mut visit: impl FnMut(&'e str) -> Result<usize, BatchError>,
@@ -84,10 +89,32 @@ impl BatchSource for Kafka {
             reason,
         };
         let text = event_object(event, Self::EVENT_SOURCE)?;
-        let [event_source, records] = match pick_members(text, ["eventSource", "records"]) {
-            Ok(found) => found,
-            Err(reason) => return Err(invalid(reason)),
-        };
+        let names = ["eventSource", "records"];
+        let mut found: [Option<&str>; 2] = [None; 2];
+        let mut records_read = None;
+        let mut fields = scan::fields(text);
+        while let Some(field) = fields.next_key() {
+            let Some((key, rest)) = field else {
+                return Err(invalid("the event is not valid JSON".to_owned()));
+            };
+            let named = scan::key_position(key, &names);
+            let first_records = named == Some(1) && found[1].is_none();
+            let len = if first_records && Kind::of(rest) == Kind::Object {
+                let (read, len) = read_records(rest, &mut visit);
+                records_read = Some(read);
+                len
+            } else {
+                scan::value_len(rest)
+                    .ok_or_else(|| invalid("the event is not valid JSON".to_owned()))?
+            };
+            fields.skip_value(len);
+            if let Some(i) = named
+                && found[i].replace(&rest[..len]).is_some()
+            {
+                return Err(invalid(format!("it has two `{}` fields", names[i])));
+            }
+        }
+        let [event_source, records] = found;
         if let Some(raw) = event_source {
             match scan::string(raw) {
                 Ok(found) if found == MSK || found == SELF_MANAGED => {}
@@ -105,37 +132,13 @@ impl BatchSource for Kafka {
         };
         match Kind::of(records) {
             // `null` is an empty batch, as aws_lambda_events reads it.
-            Kind::Null => return Ok(()),
-            Kind::Object => {}
-            kind => {
-                return Err(invalid(format!(
-                    "its `records` field is {}, not an object of arrays",
-                    kind.describe()
-                )));
-            }
+            Kind::Null => Ok(()),
+            Kind::Object => records_read.unwrap_or(Ok(())),
+            kind => Err(invalid(format!(
+                "its `records` field is {}, not an object of arrays",
+                kind.describe()
+            ))),
         }
-        let mut partitions = HashSet::new();
-        for member in scan::fields(records) {
-            let Some((key, array)) = member else {
-                return Err(invalid("the event is not valid JSON".to_owned()));
-            };
-            let name = scan::key(key).unwrap_or(Cow::Borrowed(key));
-            if Kind::of(array) != Kind::Array {
-                return Err(invalid(format!(
-                    "`records.{name}` is {}, not an array",
-                    Kind::of(array).describe()
-                )));
-            }
-            if !partitions.insert(name.clone()) {
-                return Err(invalid(format!("`records` has two `{name}` members")));
-            }
-            let mut cursor = ArrayCursor::new(array);
-            while let Some(rest) = cursor.next_start() {
-                let len = visit(rest)?;
-                cursor.advance(len);
-            }
-        }
-        Ok(())
     }
 
     fn read_header(rest: &str) -> RecordHeader<'_> {
@@ -156,10 +159,16 @@ impl BatchSource for Kafka {
         header.note_duplicates(&picked, fields, "the record");
         let topic = topic.and_then(|raw| read_field(&mut header, raw, "topic", text));
         let partition =
-            partition.and_then(|raw| read_field(&mut header, raw, "partition", integer));
-        let offset = offset.and_then(|raw| read_field(&mut header, raw, "offset", integer));
+            partition.and_then(|raw| read_field(&mut header, raw, "partition", integer_text));
+        let offset = offset.and_then(|raw| read_field(&mut header, raw, "offset", integer_text));
         if let (Some(topic), Some(partition), Some(offset)) = (topic, partition, offset) {
-            header.id = Some(Cow::Owned(format!("{topic}-{partition}@{offset}")));
+            // `topic-partition@offset`, put together without the formatting machinery: this
+            // runs for every record.
+            let mut id = String::with_capacity(topic.len() + partition.len() + offset.len() + 2);
+            for part in [&*topic, "-", partition, "@", offset] {
+                id.push_str(part);
+            }
+            header.id = Some(Cow::Owned(id));
         }
         header
     }
@@ -221,22 +230,47 @@ impl JsonPayload for Kafka {
 
 impl TombstonePayload for Kafka {}
 
-/// Finds the named members of the event object `text` (already checked to be valid JSON): raw
-/// values, `null` included, `None` when missing. Fails when a member appears twice.
-fn pick_members<'e, const N: usize>(
-    text: &'e str,
-    names: [&str; N],
-) -> Result<[Option<&'e str>; N], String> {
-    let mut found = [None; N];
-    for member in scan::fields(text) {
-        let (key, value) = member.ok_or("the event is not valid JSON")?;
-        if let Some(i) = scan::key_position(key, &names)
-            && found[i].replace(value).is_some()
-        {
-            return Err(format!("it has two `{}` fields", names[i]));
+/// Reads the `records` object at the start of `rest` (the event may go on after it): hands each
+/// record of each topic-partition array to `visit`, in the text's order. Returns what the
+/// reading found and the object's length, measured separately when the reading stopped early.
+fn read_records<'e>(
+    rest: &'e str,
+    visit: &mut impl FnMut(&'e str) -> Result<usize, BatchError>,
+) -> (Result<(), BatchError>, usize) {
+    let stopped = |error: BatchError| (Err(error), scan::value_len(rest).unwrap_or(rest.len()));
+    let invalid = |reason: String| BatchError::InvalidEvent {
+        expected: Kafka::EVENT_SOURCE,
+        reason,
+    };
+    let mut partitions = HashSet::new();
+    let mut members = scan::fields(rest);
+    while let Some(member) = members.next_key() {
+        let Some((key, array)) = member else {
+            return stopped(invalid("the event is not valid JSON".to_owned()));
+        };
+        let name = scan::key(key).unwrap_or(Cow::Borrowed(key));
+        if Kind::of(array) != Kind::Array {
+            return stopped(invalid(format!(
+                "`records.{name}` is {}, not an array",
+                Kind::of(array).describe()
+            )));
         }
+        if !partitions.insert(name.clone()) {
+            return stopped(invalid(format!("`records` has two `{name}` members")));
+        }
+        let mut cursor = ArrayCursor::new(array);
+        while let Some(record) = cursor.next_start() {
+            match visit(record) {
+                Ok(len) => cursor.advance(len),
+                Err(error) => return stopped(error),
+            }
+        }
+        members.skip_value(cursor.len());
     }
-    Ok(found)
+    match members.end() {
+        Some(len) => (Ok(()), len),
+        None => stopped(invalid("the event is not valid JSON".to_owned())),
+    }
 }
 
 /// Reads one identifier field with `parse`; a value that does not parse makes the record
@@ -259,6 +293,13 @@ fn read_field<'e, T>(
 /// A string field's text; why not, never with the value itself.
 fn text(raw: &str) -> Result<Cow<'_, str>, String> {
     scan::string(raw).map_err(|why| why.describe())
+}
+
+/// A JSON integer that fits an `i64`, as `i64`'s `Display` writes it: the text itself (valid
+/// JSON writes integers without leading zeros or `+`), except `-0`.
+fn integer_text(raw: &str) -> Result<&str, String> {
+    integer(raw)?;
+    Ok(if raw == "-0" { "0" } else { raw })
 }
 
 /// A JSON integer read exactly from its text (no `f64` on the way), when it fits an `i64`;
@@ -454,6 +495,14 @@ mod tests {
             Kafka::ordering_key(h.ordering.unwrap()).unwrap().as_deref(),
             Some("orders-3")
         );
+    }
+
+    #[test]
+    fn identifiers_write_integers_as_i64_does() {
+        let h = header(r#"{"topic":"t-1","partition":-0,"offset":-0,"value":null}"#);
+        assert_eq!(h.id.as_deref(), Some("t-1-0@0"));
+        let h = header(r#"{"topic":"t","partition":-12,"offset":-9223372036854775808}"#);
+        assert_eq!(h.id.as_deref(), Some("t--12@-9223372036854775808"));
     }
 
     #[test]

@@ -40,7 +40,15 @@ impl BatchSource for Kinesis {
 
     fn read_header(rest: &str) -> RecordHeader<'_> {
         let fields = ["sequenceNumber", "partitionKey", "data"];
-        let (mut header, found) = read_stream_header(rest, Self::EVENT_SOURCE, "kinesis", fields);
+        let (mut header, found) = read_stream_header(
+            rest,
+            Self::EVENT_SOURCE,
+            super::Container {
+                name: "kinesis",
+                quoted: "`kinesis`",
+            },
+            fields,
+        );
         if let Some([sequence_number, partition_key, data]) = found {
             header.read_id(sequence_number, Self::ID_FIELD);
             header.ordering = partition_key;

@@ -297,6 +297,14 @@ pub(crate) fn base64_problem(error: &base64::DecodeError) -> String {
     }
 }
 
+/// A stream record's nested object (`kinesis`, `dynamodb`): its member name, and how messages
+/// name it, written out so that reading a record formats nothing.
+#[derive(Clone, Copy)]
+pub(crate) struct Container {
+    pub(crate) name: &'static str,
+    pub(crate) quoted: &'static str,
+}
+
 /// Reads a stream record's header: `eventSource` at its top level, and the named members of
 /// the nested object `container` (`kinesis`, `dynamodb`), `None` when the record cannot be read
 /// that far (the header then says why). A member named twice is `None` and makes the record
@@ -304,11 +312,11 @@ pub(crate) fn base64_problem(error: &base64::DecodeError) -> String {
 pub(crate) fn read_stream_header<'e, const N: usize>(
     rest: &'e str,
     expected_source: &str,
-    container: &str,
+    container: Container,
     names: [&str; N],
 ) -> (RecordHeader<'e>, Option<[Option<&'e str>; N]>) {
-    let top = ["eventSource", container];
-    let what = format!("`{container}`");
+    let top = ["eventSource", container.name];
+    let what = container.quoted;
     // The container's members are read in the same pass as the record's, so that its values (a
     // DynamoDB image, Kinesis data) are walked once, not once to skip the container and again
     // inside it.
@@ -317,7 +325,7 @@ pub(crate) fn read_stream_header<'e, const N: usize>(
         if i != 1 || inner.is_some() || Kind::of(value) != Kind::Object {
             return None;
         }
-        let (picked, len) = pick_prefix(value, names, &what);
+        let (picked, len) = pick_prefix(value, names, what);
         inner = Some(picked.ok()?);
         Some(len)
     };
@@ -333,12 +341,12 @@ pub(crate) fn read_stream_header<'e, const N: usize>(
     let [event_source, nested] = picked.values;
     header.check_event_source(event_source, expected_source);
     let Some(nested) = nested else {
-        header.note_malformed(format!("the record has no `{container}` field"));
+        header.note_malformed(format!("the record has no {what} field"));
         return (header, None);
     };
-    match inner.map_or_else(|| pick_all(nested, names, &what), Ok) {
+    match inner.map_or_else(|| pick_all(nested, names, what), Ok) {
         Ok(picked) => {
-            header.note_duplicates(&picked, names, &format!("`{container}`"));
+            header.note_duplicates(&picked, names, what);
             (header, Some(picked.values))
         }
         Err(reason) => {
