@@ -449,7 +449,7 @@ impl<S: BatchSource, P, K> BatchProcessor<S, P, K> {
     }
 
     /// Cancels a record whose handler is still running after `limit`: its future is dropped
-    /// and the record fails with `timed out after N ms` ([`RecordErrorKind::TimedOut`]), so one
+    /// and the record fails with `timed out after N ms` ([`RecordErrorKind::TimedOut`](crate::RecordErrorKind::TimedOut)), so one
     /// stuck record no longer holds the whole batch until Lambda's timeout, after which every
     /// record would be delivered again. Records running beside it go on. Off by default.
     ///
