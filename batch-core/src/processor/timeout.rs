@@ -12,9 +12,15 @@ pub(crate) async fn within<F: Future>(
     limit: Option<Duration>,
     future: F,
 ) -> Result<F::Output, Duration> {
-    let Some(limit) = limit else {
-        return Ok(future.await);
-    };
+    match limit {
+        None => Ok(future.await),
+        // Boxed so that a record without a limit does not carry room for a timer in its future:
+        // that room is written and moved for every record.
+        Some(limit) => Box::pin(limited(limit, future)).await,
+    }
+}
+
+async fn limited<F: Future>(limit: Duration, future: F) -> Result<F::Output, Duration> {
     // tokio panics when a timer is made in a runtime without timers: that panic is the only
     // way to tell, so it is caught here rather than failing the record.
     let timer = tokio::runtime::Handle::try_current().ok().and_then(|_| {
