@@ -12,6 +12,7 @@ use base64::Engine;
 use base64::engine::general_purpose::STANDARD as BASE64;
 
 use super::tree::{Attr, Map, Text, dedupe};
+use crate::scan;
 
 /// Nesting (objects and arrays) beyond which the reader leaves the text to `serde_json`, well
 /// within its recursion limit of 128.
@@ -29,19 +30,6 @@ pub(crate) fn parse(text: &str) -> Option<Map<'_>> {
     reader.skip_ws();
     (reader.pos == reader.bytes.len()).then_some(map)
 }
-
-/// The bytes that end a run of plain string content: a quote, a backslash, a control character.
-static STRING_STOP: [bool; 256] = {
-    let mut stop = [false; 256];
-    let mut byte = 0;
-    while byte < 0x20 {
-        stop[byte] = true;
-        byte += 1;
-    }
-    stop[b'"' as usize] = true;
-    stop[b'\\' as usize] = true;
-    stop
-};
 
 struct Reader<'a> {
     text: &'a str,
@@ -96,16 +84,15 @@ impl<'a> Reader<'a> {
         let start = self.pos;
         let mut escaped = false;
         loop {
-            let byte = *self.bytes.get(self.pos)?;
-            if !STRING_STOP[usize::from(byte)] {
-                self.pos += 1;
-                continue;
-            }
-            match byte {
-                b'"' => break,
+            let stop = scan::string_stop(self.bytes, self.pos)?;
+            match self.bytes[stop] {
+                b'"' => {
+                    self.pos = stop;
+                    break;
+                }
                 b'\\' => {
                     escaped = true;
-                    self.pos += 2;
+                    self.pos = stop + 2;
                 }
                 _ => return None,
             }
@@ -120,6 +107,23 @@ impl<'a> Reader<'a> {
         } else {
             Some(Text(Cow::Borrowed(self.text.get(start..end)?)))
         }
+    }
+
+    /// An attribute's type tag: at most four characters, none of them escaped; anything else,
+    /// valid or not, is left to `serde_json`.
+    fn tag(&mut self) -> Option<&'a str> {
+        if !self.eat(b'"') {
+            return None;
+        }
+        let start = self.pos;
+        let len = self
+            .bytes
+            .get(start..)?
+            .iter()
+            .take(5)
+            .position(|&b| b == b'"')?;
+        self.pos = start + len + 1;
+        self.text.get(start..start + len)
     }
 
     fn boolean(&mut self) -> Option<bool> {
@@ -181,11 +185,7 @@ impl<'a> Reader<'a> {
     /// `{"TAG": value}`.
     fn attribute(&mut self) -> Option<Attr<'a>> {
         self.enter(b'{')?;
-        let tag = self.string()?;
-        // An escaped tag is rare enough to leave to serde_json.
-        let Cow::Borrowed(tag) = tag.0 else {
-            return None;
-        };
+        let tag = self.tag()?;
         if !self.eat(b':') {
             return None;
         }
