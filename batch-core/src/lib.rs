@@ -68,6 +68,7 @@ mod handler;
 mod hooks;
 mod outcome;
 pub mod processor;
+mod raw_text;
 mod record;
 mod redact;
 pub mod runtime;
