@@ -7,6 +7,10 @@
 use std::fmt;
 
 use serde::de::Deserializer;
+
+use crate::compact_event::CompactEvent;
+use crate::error::BatchError;
+use crate::source::{BatchSource, RecordHeader};
 use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
 
@@ -62,6 +66,98 @@ impl BatchEvent {
     /// The event's JSON text.
     pub fn as_str(&self) -> &str {
         &self.text
+    }
+}
+
+/// An event type a `lambda_handler` takes: [`BatchEvent`], or the form `#[batch_handler]`
+/// chooses for a handler whose extractors only read payloads, which keeps of each record what
+/// they need. Each deserializes from any JSON (a malformed event is reported when it is
+/// processed), and the [`testing`](crate::testing) helpers build either from text, so that a
+/// test passes `event_from_str(...)` to any `lambda_handler`.
+///
+/// The trait is sealed: the event types are this crate's.
+///
+/// ```
+/// use batch_core::{BatchEvent, HandlerEvent};
+///
+/// let event = BatchEvent::from_event_json(r#"{"Records": []}"#);
+/// assert_eq!(event.as_str(), r#"{"Records": []}"#);
+/// ```
+pub trait HandlerEvent:
+    sealed::Sealed + serde::de::DeserializeOwned + Clone + fmt::Debug + Send + Sync + 'static
+{
+    /// The event of this JSON text, valid or not (invalid JSON is reported when the event is
+    /// processed).
+    fn from_event_json(text: &str) -> Self;
+}
+
+impl HandlerEvent for BatchEvent {
+    fn from_event_json(text: &str) -> Self {
+        Self::from_json(text)
+    }
+}
+
+impl<S: BatchSource> HandlerEvent for CompactEvent<S> {
+    fn from_event_json(text: &str) -> Self {
+        Self::from_json(text)
+    }
+}
+
+mod sealed {
+    pub trait Sealed {}
+    impl Sealed for super::BatchEvent {}
+    impl<S> Sealed for super::CompactEvent<S> {}
+}
+
+/// An event as the processor reads it: each record's own text (empty where the event does not
+/// keep it) and header, in order.
+#[doc(hidden)]
+pub trait EventRecords<S: BatchSource> {
+    fn for_each_record<'e>(
+        &'e self,
+        visit: impl FnMut(&'e str, RecordHeader<'e>) -> Result<(), BatchError>,
+    ) -> Result<(), BatchError>;
+}
+
+impl<S: BatchSource> EventRecords<S> for BatchEvent {
+    fn for_each_record<'e>(
+        &'e self,
+        mut visit: impl FnMut(&'e str, RecordHeader<'e>) -> Result<(), BatchError>,
+    ) -> Result<(), BatchError> {
+        S::for_each_record(self.event_text(), |rest| {
+            let header = S::read_header(rest);
+            let len = header.len;
+            visit(&rest[..len.min(rest.len())], header)?;
+            Ok(len)
+        })
+    }
+}
+
+impl<S: BatchSource> EventRecords<S> for CompactEvent<S> {
+    fn for_each_record<'e>(
+        &'e self,
+        mut visit: impl FnMut(&'e str, RecordHeader<'e>) -> Result<(), BatchError>,
+    ) -> Result<(), BatchError> {
+        self.for_each_header(|header| visit("", header))
+    }
+}
+
+/// An event's text as the sources read it: borrowed from a [`BatchEvent`], or from the input
+/// an event form is read from.
+#[doc(hidden)]
+#[derive(Clone, Copy, Debug)]
+pub struct EventText<'e> {
+    pub(crate) text: &'e str,
+    /// Whether the text is known to be valid JSON.
+    pub(crate) validated: bool,
+}
+
+impl BatchEvent {
+    pub(crate) fn event_text(&self) -> EventText<'_> {
+        EventText {
+            text: &self.text,
+            validated: self.validated,
+        }
     }
 }
 

@@ -60,6 +60,7 @@
 
 #![warn(missing_docs)]
 
+mod compact_event;
 mod dynamodb_json;
 pub mod error;
 pub mod event;
@@ -79,7 +80,7 @@ pub mod sqs_api;
 pub mod testing;
 
 pub use error::{BatchError, BoxError, RecordError, RecordErrorKind, RecordFailure, SkipReason};
-pub use event::BatchEvent;
+pub use event::{BatchEvent, HandlerEvent};
 pub use extract::{FromRecord, Json, NewImage, OldImage, State};
 pub use handler::{FnHandler, IntoRecordResult, RecordHandler, handler_fn};
 pub use hooks::{NoHooks, RecordHooks};

@@ -18,8 +18,30 @@ pub use std::time::Duration;
 
 pub use lambda_runtime::LambdaEvent;
 
+pub use crate::compact_event::CompactEvent;
 pub use crate::error::{BatchError, RecordError};
 pub use crate::event::BatchEvent;
+
+/// batch-core's extractors that never read a record's own text, only its identifier, payload
+/// and ordering field: a handler that takes only these gets a [`CompactEvent`]. `#[batch_handler]`
+/// picks them by the names written; this checks that the names are batch-core's.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not batch-core's extractor of that name",
+    label = "#[batch_handler] reads this name as batch-core's own extractor",
+    note = "rename your type, or write its path so that its last segment is not `Json`, `NewImage`, `OldImage`, `State` or `Context`"
+)]
+pub trait PayloadOnly {}
+impl<T> PayloadOnly for crate::Json<T> {}
+impl<T> PayloadOnly for Option<crate::Json<T>> {}
+impl<T> PayloadOnly for crate::NewImage<T> {}
+impl<T> PayloadOnly for Option<crate::NewImage<T>> {}
+impl<T> PayloadOnly for crate::OldImage<T> {}
+impl<T> PayloadOnly for Option<crate::OldImage<T>> {}
+impl<T> PayloadOnly for crate::State<T> {}
+impl PayloadOnly for &lambda_runtime::Context {}
+
+/// Compiles only for [`PayloadOnly`] types.
+pub const fn payload_only<T: PayloadOnly>() {}
 pub use crate::extract::FromRecord;
 pub use crate::handler::{IntoRecordResult, RecordHandler};
 pub use crate::processor::BatchProcessor;

@@ -3,7 +3,8 @@
 //! ```
 //! use batch_core::testing::{event_from_records, sqs_message};
 //!
-//! let event = event_from_records([sqs_message("1", r#"{"sku": "A-1"}"#)]);
+//! let event: batch_core::LambdaEvent<batch_core::BatchEvent> =
+//!     event_from_records([sqs_message("1", r#"{"sku": "A-1"}"#)]);
 //! assert_eq!(event.context.env_config.function_name, "test-function");
 //! assert!(event.payload.as_str().contains(r#""messageId":"1""#));
 //! ```
@@ -17,7 +18,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use lambda_runtime::{Config, Context, LambdaEvent};
 use serde_json::{Value, json};
 
-use crate::event::BatchEvent;
+use crate::event::HandlerEvent;
 
 /// How far ahead of now a test context's deadline is: 15 minutes, Lambda's longest timeout.
 pub const TEST_DEADLINE: Duration = Duration::from_secs(15 * 60);
@@ -85,19 +86,22 @@ fn request_id() -> String {
 }
 
 #[doc(hidden)]
-pub fn test_event(payload: BatchEvent, context: Context) -> LambdaEvent<BatchEvent> {
+pub fn test_event<E>(payload: E, context: Context) -> LambdaEvent<E> {
     LambdaEvent::new(payload, context)
 }
 
 /// An event from JSON text, with a test context (function name `test-function`), ready for
-/// `lambda_handler`. Invalid JSON is kept as is and reported by the handler.
+/// `lambda_handler`: its type is the one the `lambda_handler` it is given to takes (any
+/// [`HandlerEvent`]). Invalid JSON is kept as is and reported by the handler.
 ///
 /// ```
-/// let event = batch_core::testing::event_from_str(r#"{"Records": []}"#);
+/// use batch_core::{BatchEvent, LambdaEvent};
+///
+/// let event: LambdaEvent<BatchEvent> = batch_core::testing::event_from_str(r#"{"Records": []}"#);
 /// assert_eq!(event.payload.as_str(), r#"{"Records": []}"#);
 /// ```
-pub fn event_from_str(json: &str) -> LambdaEvent<BatchEvent> {
-    test_event(BatchEvent::from_json(json), test_context("test-function"))
+pub fn event_from_str<E: HandlerEvent>(json: &str) -> LambdaEvent<E> {
+    test_event(E::from_event_json(json), test_context("test-function"))
 }
 
 /// An event read from a JSON file, with a test context, ready for `lambda_handler`.
@@ -108,10 +112,11 @@ pub fn event_from_str(json: &str) -> LambdaEvent<BatchEvent> {
 /// ```
 /// # let dir = std::env::temp_dir().join("batch-core-doctest-event.json");
 /// # std::fs::write(&dir, r#"{"Records": []}"#).unwrap();
-/// let event = batch_core::testing::event_from_file(&dir);
+/// let event: batch_core::LambdaEvent<batch_core::BatchEvent> =
+///     batch_core::testing::event_from_file(&dir);
 /// assert_eq!(event.payload.as_str(), r#"{"Records": []}"#);
 /// ```
-pub fn event_from_file(path: impl AsRef<Path>) -> LambdaEvent<BatchEvent> {
+pub fn event_from_file<E: HandlerEvent>(path: impl AsRef<Path>) -> LambdaEvent<E> {
     let path = path.as_ref();
     match std::fs::read_to_string(path) {
         Ok(text) => event_from_str(&text),
@@ -120,12 +125,13 @@ pub fn event_from_file(path: impl AsRef<Path>) -> LambdaEvent<BatchEvent> {
 }
 
 /// An event whose `Records` are these records, with a test context.
-pub fn event_from_records(records: impl IntoIterator<Item = Value>) -> LambdaEvent<BatchEvent> {
+pub fn event_from_records<E: HandlerEvent>(
+    records: impl IntoIterator<Item = Value>,
+) -> LambdaEvent<E> {
     let records: Vec<Value> = records.into_iter().collect();
-    test_event(
-        BatchEvent::from_value(&json!({ "Records": records })),
-        test_context("test-function"),
-    )
+    // Serializing a `Value` cannot fail.
+    let text = serde_json::to_string(&json!({ "Records": records })).unwrap_or_default();
+    test_event(E::from_event_json(&text), test_context("test-function"))
 }
 
 /// An SQS standard-queue record with this `messageId` and `body`.
@@ -249,14 +255,14 @@ pub fn kafka_record(topic: &str, partition: i64, offset: i64, value: Option<&[u8
 /// ```
 /// use batch_core::testing::{kafka_event, kafka_record};
 ///
-/// let event = kafka_event([
+/// let event: batch_core::LambdaEvent<batch_core::BatchEvent> = kafka_event([
 ///     kafka_record("orders", 1, 15, Some(b"{}")),
 ///     kafka_record("orders", 0, 7, None),
 /// ]);
 /// let text = event.payload.as_str();
 /// assert!(text.find(r#""orders-1":"#).unwrap() < text.find(r#""orders-0":"#).unwrap());
 /// ```
-pub fn kafka_event(records: impl IntoIterator<Item = Value>) -> LambdaEvent<BatchEvent> {
+pub fn kafka_event<E: HandlerEvent>(records: impl IntoIterator<Item = Value>) -> LambdaEvent<E> {
     let mut partitions: Vec<(String, Vec<Value>)> = Vec::new();
     for record in records {
         let name = format!(
@@ -284,7 +290,7 @@ pub fn kafka_event(records: impl IntoIterator<Item = Value>) -> LambdaEvent<Batc
         r#"{{"eventSource":"aws:kafka","eventSourceArn":"arn:aws:kafka:us-east-1:123456789012:cluster/demo/1","bootstrapServers":"b-1.demo.kafka.us-east-1.amazonaws.com:9092","records":{{{}}}}}"#,
         members.join(",")
     );
-    test_event(BatchEvent::from_json(text), test_context("test-function"))
+    test_event(E::from_event_json(&text), test_context("test-function"))
 }
 
 fn base64_encode(data: &[u8]) -> String {

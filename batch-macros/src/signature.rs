@@ -36,6 +36,10 @@ pub(crate) struct Handler {
     pub(crate) output_borrows: bool,
     /// `T` of the first `State<&T>` parameter: the state's type.
     pub(crate) state_type: Option<Type>,
+    /// Whether every parameter is written as one of the extractors that read only the
+    /// record's payload and identifier (`Json<T>`, `NewImage<T>`, `&Context`, `State<&T>` ...):
+    /// then the event keeps only those of each record.
+    pub(crate) reads_only_payload: bool,
 }
 
 /// Checks the function against the arguments. Errors go to `errors`.
@@ -154,8 +158,10 @@ pub(crate) fn check(mut item: ItemFn, config: &Config, errors: &mut Errors) -> H
         .filter(|pair| !matches!(pair.value(), FnArg::Receiver(_)))
         .collect();
 
+    let reads_only_payload = params.iter().all(reads_only_payload);
     Handler {
         is_async,
+        reads_only_payload,
         params,
         output,
         output_tokens,
@@ -190,6 +196,33 @@ fn last_segment(ty: &Type) -> Option<(&syn::Ident, Vec<&Type>)> {
         _ => Vec::new(),
     };
     Some((&segment.ident, args))
+}
+
+/// Whether a parameter is written as one of batch-core's extractors that never read the record's
+/// own text. Read from the words written: a type of the user's own with one of these names is
+/// caught by `PayloadOnly`, which only batch-core's implement.
+fn reads_only_payload(ty: &Type) -> bool {
+    if let Type::Reference(reference) = ty {
+        return last_segment(&reference.elem).is_some_and(|(name, args)| {
+            name == "Context" && args.is_empty() && reference.mutability.is_none()
+        });
+    }
+    match last_segment(ty) {
+        Some((name, args)) if name == "Option" && args.len() == 1 => last_segment(args[0])
+            .is_some_and(|(inner, inner_args)| {
+                ["Json", "NewImage", "OldImage"]
+                    .iter()
+                    .any(|known| inner == known)
+                    && inner_args.len() == 1
+            }),
+        Some((name, args)) => {
+            ["Json", "NewImage", "OldImage", "State"]
+                .iter()
+                .any(|known| name == known)
+                && args.len() == 1
+        }
+        None => false,
+    }
 }
 
 /// `T` when the parameter is `State<&T>`.

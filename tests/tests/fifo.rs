@@ -5,12 +5,12 @@ mod spec_support;
 
 use batch_core::source::Sqs;
 use batch_core::testing::{event_from_file, event_from_records, fifo_message, sqs_message};
-use batch_core::{BatchEvent, BatchProcessor, LambdaEvent, RecordErrorKind, SkipReason};
+use batch_core::{BatchProcessor, HandlerEvent, LambdaEvent, RecordErrorKind, SkipReason};
 use serde_json::Value;
 use spec_support::{Plan, R5_SKIPPED, R6_SKIPPED, all_failed, ids, reported};
 
 /// Records with ids "1", "2", ... in these message groups.
-fn grouped(groups: &[&str]) -> LambdaEvent<BatchEvent> {
+fn grouped<E: HandlerEvent>(groups: &[&str]) -> LambdaEvent<E> {
     event_from_records(
         groups
             .iter()

@@ -15,7 +15,7 @@ fn json(response: &KafkaEventResponse) -> String {
     serde_json::to_string(response).unwrap()
 }
 
-fn fixture(name: &str) -> batch_core::LambdaEvent<batch_core::BatchEvent> {
+fn fixture<E: batch_core::HandlerEvent>(name: &str) -> batch_core::LambdaEvent<E> {
     event_from_file(format!("{}/fixtures/{name}", env!("CARGO_MANIFEST_DIR")))
 }
 

@@ -14,7 +14,7 @@ use batch_core::testing::{
     event_from_records, event_from_str, fifo_message, kinesis_record, sqs_message,
 };
 use batch_core::{
-    BatchError, BatchEvent, BatchProcessor, LambdaEvent, RecordCx, RecordError, RecordHandler,
+    BatchError, BatchProcessor, HandlerEvent, LambdaEvent, RecordCx, RecordError, RecordHandler,
     RecordHooks,
 };
 use spec_support::{all_failed, ids, reported};
@@ -65,7 +65,7 @@ impl RecordHandler<Kinesis> for Scripted {
     }
 }
 
-fn fifo(records: &[(&str, &str, &str)]) -> LambdaEvent<BatchEvent> {
+fn fifo<E: HandlerEvent>(records: &[(&str, &str, &str)]) -> LambdaEvent<E> {
     event_from_records(
         records
             .iter()
@@ -73,7 +73,7 @@ fn fifo(records: &[(&str, &str, &str)]) -> LambdaEvent<BatchEvent> {
     )
 }
 
-fn sqs(records: &[(&str, &str)]) -> LambdaEvent<BatchEvent> {
+fn sqs<E: HandlerEvent>(records: &[(&str, &str)]) -> LambdaEvent<E> {
     event_from_records(records.iter().map(|(id, body)| sqs_message(id, body)))
 }
 

@@ -17,8 +17,7 @@ use batch_core::aws_lambda_events::streams::{
 };
 use batch_core::testing::test_context;
 use batch_core::{
-    BatchError, BatchEvent, KafkaBatchItemFailure, KafkaEventResponse, KafkaItemIdentifier,
-    LambdaEvent,
+    BatchError, KafkaBatchItemFailure, KafkaEventResponse, KafkaItemIdentifier, LambdaEvent,
 };
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -110,12 +109,13 @@ fn decode_body<T: DeserializeOwned>(bytes: Vec<u8>) -> T {
 }
 
 /// Bytes in, response bytes out, through a generated `lambda_handler`.
-fn ours<R, F>(bytes: Vec<u8>, lambda_handler: fn(LambdaEvent<BatchEvent>) -> F) -> Vec<u8>
+fn ours<E, R, F>(bytes: Vec<u8>, lambda_handler: fn(LambdaEvent<E>) -> F) -> Vec<u8>
 where
+    E: DeserializeOwned,
     R: Serialize,
     F: Future<Output = Result<R, BatchError>>,
 {
-    let event = LambdaEvent::new(decode_body::<BatchEvent>(bytes), test_context("bench"));
+    let event = LambdaEvent::new(decode_body::<E>(bytes), test_context("bench"));
     let response = futures::executor::block_on(lambda_handler(event)).unwrap();
     serde_json::to_vec(&response).unwrap()
 }

@@ -25,7 +25,7 @@ pub use deadline::{DEADLINE_APPROACHING, DeadlineExt};
 pub use fifo::FifoPolicy;
 
 use crate::error::BatchError;
-use crate::event::BatchEvent;
+use crate::event::{BatchEvent, EventRecords};
 use crate::handler::RecordHandler;
 use crate::hooks::{NoHooks, RecordHooks};
 use crate::outcome::BatchReport;
@@ -561,7 +561,7 @@ impl<S: BatchSource, P, K> BatchProcessor<S, P, K> {
             state: self.state.as_ref().map(SharedState::get),
             context,
         };
-        invocation.process::<S>(event).await
+        invocation.process::<S, BatchEvent>(event).await
     }
 
     /// Processes the event and builds the Lambda response: what a `lambda_handler` does.
@@ -579,9 +579,32 @@ impl<S: BatchSource, P, K> BatchProcessor<S, P, K> {
         P: Processor<S, H::Output>,
         K: RecordHooks<S, H::Output>,
     {
-        let report = self
-            .process(&event.payload, &event.context, handler)
-            .await?;
+        self.run_event(event, handler).await
+    }
+
+    /// [`run`](Self::run) on any event type a `lambda_handler` takes: what `#[batch_handler]`
+    /// calls, on the event type it chose for the handler.
+    #[doc(hidden)]
+    pub async fn run_event<E, H>(
+        &self,
+        event: LambdaEvent<E>,
+        handler: &H,
+    ) -> Result<S::Response, BatchError>
+    where
+        E: EventRecords<S>,
+        H: RecordHandler<S>,
+        P: Processor<S, H::Output>,
+        K: RecordHooks<S, H::Output>,
+    {
+        let invocation = Invocation {
+            options: &self.options,
+            processor: &self.processor,
+            hooks: &self.hooks,
+            handler,
+            state: self.state.as_ref().map(SharedState::get),
+            context: &event.context,
+        };
+        let report = invocation.process::<S, E>(&event.payload).await?;
         #[cfg(feature = "sqs-api")]
         {
             let until = crate::sqs_api::calls_deadline(&event.context);

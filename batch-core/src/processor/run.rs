@@ -18,7 +18,7 @@ use super::schedule::Schedule;
 use super::timeout;
 use super::{Options, Processor};
 use crate::error::{BatchError, RecordError, RecordErrorKind};
-use crate::event::BatchEvent;
+use crate::event::EventRecords;
 use crate::handler::RecordHandler;
 use crate::hooks::RecordHooks;
 use crate::outcome::{BatchReport, RecordOutcome};
@@ -52,17 +52,18 @@ impl Slot<'_> {
 impl<P, K, H> Invocation<'_, P, K, H> {
     /// Processes an event: split, check every record's source, prepare, run the records
     /// under the rules, clean up. Returns every record's outcome.
-    pub(crate) async fn process<S>(
+    pub(crate) async fn process<S, E>(
         &self,
-        event: &BatchEvent,
+        event: &E,
     ) -> Result<BatchReport<S, H::Output>, BatchError>
     where
         S: BatchSource,
+        E: EventRecords<S>,
         H: RecordHandler<S>,
         P: Processor<S, H::Output>,
         K: RecordHooks<S, H::Output>,
     {
-        let slots = self.read_slots::<S>(event)?;
+        let slots = self.read_slots::<S, E>(event)?;
         let span = tracing::info_span!(
             "batch",
             source = S::NAME,
@@ -103,9 +104,9 @@ impl<P, K, H> Invocation<'_, P, K, H> {
 
     /// Reads every record's header and ordering key in one pass over the event's records, and
     /// rejects the event when a record names another source.
-    fn read_slots<'e, S: BatchSource>(
+    fn read_slots<'e, S: BatchSource, E: EventRecords<S>>(
         &self,
-        event: &'e BatchEvent,
+        event: &'e E,
     ) -> Result<Vec<Slot<'e>>, BatchError> {
         let fifo = self.options.fifo != FifoPolicy::None;
         // Keys order records only when several run at once; one at a time, they are checked.
@@ -113,10 +114,7 @@ impl<P, K, H> Invocation<'_, P, K, H> {
         let stop_per_key = self.options.stop_on_first_failure && S::STOP_PER_ORDERING_KEY;
         let build_keys = fifo || stop_per_key || self.options.effective_concurrency() > 1;
         let mut slots = Vec::new();
-        S::for_each_record(event, |rest| {
-            let mut header = S::read_header(rest);
-            let len = header.len;
-            let raw = &rest[..len.min(rest.len())];
+        event.for_each_record(|raw, mut header| {
             if let Some(found) = header.foreign_source.take() {
                 return Err(BatchError::WrongSource {
                     expected: S::EVENT_SOURCE,
@@ -132,7 +130,7 @@ impl<P, K, H> Invocation<'_, P, K, H> {
                 _ => Ok(None),
             };
             slots.push(Slot { raw, header, key });
-            Ok(len)
+            Ok(())
         })?;
         Ok(slots)
     }

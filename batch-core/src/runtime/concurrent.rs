@@ -12,7 +12,7 @@ use serde::Serialize;
 
 use super::launch;
 use crate::error::{BatchError, BoxError};
-use crate::event::BatchEvent;
+use crate::event::HandlerEvent;
 
 /// Like [`start`](super::start), but under Lambda serves concurrent invocations with
 /// `lambda_runtime::run_concurrent`: as many at once as `AWS_LAMBDA_MAX_CONCURRENCY` says (one
@@ -37,9 +37,10 @@ use crate::event::BatchEvent;
 ///     batch_core::runtime::start_concurrent(lambda_handler)
 /// }
 /// ```
-pub fn start_concurrent<F, Fut, R>(handler: F) -> ExitCode
+pub fn start_concurrent<F, E, Fut, R>(handler: F) -> ExitCode
 where
-    F: Fn(LambdaEvent<BatchEvent>) -> Fut + Clone + Send + 'static,
+    F: Fn(LambdaEvent<E>) -> Fut + Clone + Send + 'static,
+    E: HandlerEvent,
     Fut: Future<Output = Result<R, BatchError>> + Send + 'static,
     R: Serialize + Send + 'static,
 {
@@ -48,10 +49,11 @@ where
 
 /// Like [`start_concurrent`], but first awaits `init` once, before the first invocation, as
 /// [`start_with_init`](super::start_with_init) does.
-pub fn start_concurrent_with_init<I, F, Fut, R>(init: I, handler: F) -> ExitCode
+pub fn start_concurrent_with_init<I, F, E, Fut, R>(init: I, handler: F) -> ExitCode
 where
     I: Future<Output = Result<(), BoxError>>,
-    F: Fn(LambdaEvent<BatchEvent>) -> Fut + Clone + Send + 'static,
+    F: Fn(LambdaEvent<E>) -> Fut + Clone + Send + 'static,
+    E: HandlerEvent,
     Fut: Future<Output = Result<R, BatchError>> + Send + 'static,
     R: Serialize + Send + 'static,
 {

@@ -11,7 +11,7 @@ use serde::Serialize;
 
 use super::{HandlerFn, HandlerFuture, REMAINING_MS_VAR};
 use crate::error::BoxError;
-use crate::event::BatchEvent;
+use crate::event::HandlerEvent;
 use crate::testing::{TEST_DEADLINE, test_context_with_remaining, test_event};
 
 /// Where the event comes from.
@@ -21,10 +21,11 @@ enum Input {
     File(OsString),
 }
 
-pub(super) async fn invoke<I, F, Fut, R>(init: I, handler: F) -> ExitCode
+pub(super) async fn invoke<I, F, E, Fut, R>(init: I, handler: F) -> ExitCode
 where
     I: Future<Output = Result<(), BoxError>>,
-    F: HandlerFn<Fut, R>,
+    F: HandlerFn<E, Fut, R>,
+    E: HandlerEvent,
     Fut: HandlerFuture<R>,
     R: Serialize,
 {
@@ -52,7 +53,7 @@ where
     }
     // The deadline counts from here, as Lambda's counts from the invocation, not from init.
     let context = test_context_with_remaining(&name, remaining);
-    let event = test_event(BatchEvent::from_json(text), context);
+    let event = test_event(E::from_event_json(&text), context);
     match handler(event).await {
         Ok(response) => match serde_json::to_string(&response) {
             Ok(line) => {

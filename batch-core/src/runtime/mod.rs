@@ -21,7 +21,7 @@ use lambda_runtime::LambdaEvent;
 use serde::Serialize;
 
 use crate::error::{BatchError, BoxError};
-use crate::event::BatchEvent;
+use crate::event::HandlerEvent;
 
 #[cfg(feature = "concurrency-tokio")]
 pub use concurrent::{start_concurrent, start_concurrent_with_init};
@@ -62,9 +62,10 @@ pub const REMAINING_MS_VAR: &str = "LAMBDA_BATCH_REMAINING_MS";
 ///     batch_core::runtime::start(lambda_handler)
 /// }
 /// ```
-pub fn start<F, Fut, R>(handler: F) -> ExitCode
+pub fn start<F, E, Fut, R>(handler: F) -> ExitCode
 where
-    F: HandlerFn<Fut, R>,
+    F: HandlerFn<E, Fut, R>,
+    E: HandlerEvent,
     Fut: HandlerFuture<R>,
     R: Serialize + Send + 'static,
 {
@@ -78,10 +79,11 @@ where
 /// [`BatchError`] is reported as itself (`SqsClientInitError` for the SQS client of
 /// `sqs_client = ...`); any other is the state's (`StateInitError`, the message naming the
 /// cause).
-pub fn start_with_init<I, F, Fut, R>(init: I, handler: F) -> ExitCode
+pub fn start_with_init<I, F, E, Fut, R>(init: I, handler: F) -> ExitCode
 where
     I: Future<Output = Result<(), BoxError>>,
-    F: HandlerFn<Fut, R>,
+    F: HandlerFn<E, Fut, R>,
+    E: HandlerEvent,
     Fut: HandlerFuture<R>,
     R: Serialize + Send + 'static,
 {
@@ -92,10 +94,11 @@ where
 
 /// Sets up tracing and the tokio runtime, then serves invocations with `run_loop` under Lambda,
 /// or runs local invoke otherwise.
-fn launch<I, F, Fut, R, L, LoopFut>(init: I, handler: F, run_loop: L) -> ExitCode
+fn launch<I, F, E, Fut, R, L, LoopFut>(init: I, handler: F, run_loop: L) -> ExitCode
 where
     I: Future<Output = Result<(), BoxError>>,
-    F: HandlerFn<Fut, R>,
+    F: HandlerFn<E, Fut, R>,
+    E: HandlerEvent,
     Fut: HandlerFuture<R>,
     R: Serialize + Send + 'static,
     L: FnOnce(F) -> LoopFut,
@@ -175,8 +178,8 @@ where
 ///
 /// Its future need not be `Send`: invocations are served one at a time on the thread that
 /// started them. `start_concurrent` (feature `concurrency-tokio`) asks for more.
-pub trait HandlerFn<Fut, R>: Fn(LambdaEvent<BatchEvent>) -> Fut {}
-impl<F: Fn(LambdaEvent<BatchEvent>) -> Fut, Fut, R> HandlerFn<Fut, R> for F {}
+pub trait HandlerFn<E, Fut, R>: Fn(LambdaEvent<E>) -> Fut {}
+impl<F: Fn(LambdaEvent<E>) -> Fut, E, Fut, R> HandlerFn<E, Fut, R> for F {}
 
 /// The future of a `lambda_handler`.
 pub trait HandlerFuture<R>: Future<Output = Result<R, BatchError>> {}

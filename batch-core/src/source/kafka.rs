@@ -13,7 +13,7 @@ use super::records::event_object;
 use super::{BatchSource, JsonBytes, JsonPayload, RecordHeader, StreamSource, TombstonePayload};
 use super::{base64_problem, pick, pick_prefix, source_name};
 use crate::error::{BatchError, RecordError, RecordErrorKind};
-use crate::event::BatchEvent;
+use crate::event::EventText;
 use crate::scan::{self, ArrayCursor, Kind};
 
 /// The `eventSource` of an Amazon MSK event.
@@ -81,7 +81,7 @@ impl BatchSource for Kafka {
     /// members' order: a member named twice, then `eventSource`, then the shape of `records`,
     /// then what reading its members found.
     fn for_each_record<'e>(
-        event: &'e BatchEvent,
+        event: EventText<'e>,
         mut visit: impl FnMut(&'e str) -> Result<usize, BatchError>,
     ) -> Result<(), BatchError> {
         let invalid = |reason: String| BatchError::InvalidEvent {
@@ -183,6 +183,11 @@ impl BatchSource for Kafka {
         let topic = text(topic).map_err(|why| format!("`topic` {why}"))?;
         let partition = integer(partition).map_err(|why| format!("`partition` {why}"))?;
         Ok(Some(Cow::Owned(format!("{topic}-{partition}"))))
+    }
+
+    /// The raw field is the whole record, its value included; the key reads two members.
+    fn compact_ordering(raw: &str) -> Cow<'_, str> {
+        super::keep_members(raw, ["topic", "partition"])
     }
 
     /// [`read_header`](Self::read_header) has checked `topic` and `partition` already.
@@ -387,6 +392,7 @@ impl KafkaItemIdentifier {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::event::BatchEvent;
 
     fn header(text: &str) -> RecordHeader<'_> {
         Kafka::read_header(text)
@@ -395,7 +401,7 @@ mod tests {
     fn records(event: &str) -> Result<Vec<&str>, BatchError> {
         let event = Box::leak(Box::new(BatchEvent::from_json(event)));
         let mut found = Vec::new();
-        Kafka::for_each_record(event, |rest| {
+        Kafka::for_each_record(event.event_text(), |rest| {
             let len = scan::value_len(rest).unwrap();
             found.push(&rest[..len]);
             Ok(len)

@@ -25,7 +25,7 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 
 use crate::error::{BatchError, RecordError};
-use crate::event::BatchEvent;
+use crate::event::EventText;
 use crate::scan::{self, Kind};
 
 pub use dynamodb::DynamoDb;
@@ -81,7 +81,7 @@ pub trait BatchSource: sealed::Sealed + Sized + Send + Sync + 'static {
     /// the envelope. The default is the `Records` array of SQS, Kinesis and DynamoDB.
     #[doc(hidden)]
     fn for_each_record<'e>(
-        event: &'e BatchEvent,
+        event: EventText<'e>,
         visit: impl FnMut(&'e str) -> Result<usize, BatchError>,
     ) -> Result<(), BatchError> {
         records::for_each_record(event, Self::EVENT_SOURCE, visit)
@@ -101,6 +101,14 @@ pub trait BatchSource: sealed::Sealed + Sized + Send + Sync + 'static {
     #[doc(hidden)]
     fn check_ordering(raw: &str) -> Result<(), String> {
         Self::ordering_key(raw).map(drop)
+    }
+
+    /// The part of the raw ordering field that [`ordering_key`](Self::ordering_key) and
+    /// [`check_ordering`](Self::check_ordering) read, as a compact event keeps it: they give
+    /// the same result on it as on the whole field. The default keeps the whole field.
+    #[doc(hidden)]
+    fn compact_ordering(raw: &str) -> Cow<'_, str> {
+        Cow::Borrowed(raw)
     }
 
     /// Builds the response that reports these identifiers as failed, in this order.
@@ -354,6 +362,28 @@ pub(crate) fn read_stream_header<'e, const N: usize>(
             (header, None)
         }
     }
+}
+
+/// The object of only the named members of `raw` that are present (and not `null`), in the
+/// order of `names`: what [`pick`] finds of those names in it is what it finds in `raw`. `raw`
+/// itself when `pick` fails on it, so that it fails the same way.
+pub(crate) fn keep_members<'e, const N: usize>(raw: &'e str, names: [&str; N]) -> Cow<'e, str> {
+    let Ok(values) = pick(raw, names, "") else {
+        return Cow::Borrowed(raw);
+    };
+    let mut kept = String::from("{");
+    for (name, value) in names.iter().zip(values) {
+        let Some(value) = value else { continue };
+        if kept.len() > 1 {
+            kept.push(',');
+        }
+        kept.push('"');
+        kept.push_str(name);
+        kept.push_str("\":");
+        kept.push_str(value);
+    }
+    kept.push('}');
+    Cow::Owned(kept)
 }
 
 /// The named members of an object, as [`pick_prefix`] finds them.

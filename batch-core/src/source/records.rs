@@ -4,13 +4,13 @@
 use serde::de::IgnoredAny;
 
 use crate::error::BatchError;
-use crate::event::BatchEvent;
+use crate::event::EventText;
 use crate::scan::{self, ArrayCursor, Kind};
 
 /// Calls `visit` on the text that starts each record of the event's `Records` array, in order;
 /// `visit` returns the record's length. Then checks the rest of the event.
 pub(crate) fn for_each_record<'e>(
-    event: &'e BatchEvent,
+    event: EventText<'e>,
     expected: &'static str,
     mut visit: impl FnMut(&'e str) -> Result<usize, BatchError>,
 ) -> Result<(), BatchError> {
@@ -56,15 +56,15 @@ impl RecordsArray<'_> {
 
 /// The event's text, checked to be valid JSON and an object, without white space around.
 pub(crate) fn event_object<'e>(
-    event: &'e BatchEvent,
+    event: EventText<'e>,
     expected: &'static str,
 ) -> Result<&'e str, BatchError> {
     let invalid = |reason: String| BatchError::InvalidEvent { expected, reason };
     if !event.validated {
-        serde_json::from_str::<IgnoredAny>(&event.text)
+        serde_json::from_str::<IgnoredAny>(event.text)
             .map_err(|e| invalid(format!("the event is not valid JSON ({e})")))?;
     }
-    let text = scan::trim(&event.text);
+    let text = scan::trim(event.text);
     if Kind::of(text) != Kind::Object {
         return Err(invalid("the event is not a JSON object".to_owned()));
     }
@@ -73,7 +73,7 @@ pub(crate) fn event_object<'e>(
 
 /// Finds an event's `Records` array without reading the records (the checks of the envelope).
 pub(crate) fn records_array<'e>(
-    event: &'e BatchEvent,
+    event: EventText<'e>,
     expected: &'static str,
 ) -> Result<RecordsArray<'e>, BatchError> {
     let invalid = |reason: String| BatchError::InvalidEvent { expected, reason };
@@ -107,10 +107,11 @@ pub(crate) fn records_array<'e>(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::event::BatchEvent;
 
     /// Finds the records as the processor does: the array, each record, the rest of the event.
     fn split(event: &BatchEvent) -> Result<Vec<&str>, BatchError> {
-        let array = records_array(event, "aws:sqs")?;
+        let array = records_array(event.event_text(), "aws:sqs")?;
         let mut cursor = scan::ArrayCursor::new(array.rest);
         let mut records = Vec::new();
         while let Some(rest) = cursor.next_start() {

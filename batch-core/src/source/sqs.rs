@@ -80,6 +80,11 @@ impl BatchSource for Sqs {
         }
     }
 
+    /// `attributes` holds a dozen members; the key reads one.
+    fn compact_ordering(raw: &str) -> Cow<'_, str> {
+        super::keep_members(raw, ["MessageGroupId"])
+    }
+
     fn response<'a>(failed: impl Iterator<Item = &'a str>) -> SqsBatchResponse {
         let mut response = SqsBatchResponse::default();
         response.batch_item_failures = failed
