@@ -131,7 +131,7 @@ impl<S: BatchSource> CompactEvent<S> {
                 }
             })
         };
-        let ordering = header.ordering.map(S::compact_ordering);
+        let ordering = S::compact_ordering(&header);
         KeptRecord {
             id: push(header.id.as_deref()),
             ordering: push(ordering.as_deref()),
@@ -207,5 +207,195 @@ impl<S: BatchSource> fmt::Debug for CompactEvent<S> {
             .field("records", &self.records.len())
             .field("kept_bytes", &self.text.len())
             .finish()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::future::Future;
+
+    use serde::Serialize;
+    use serde_json::Value;
+
+    use super::*;
+    use crate::BatchProcessor;
+    use crate::error::BoxError;
+    use crate::event::{BatchEvent, EventRecords};
+    use crate::extract::{Json, NewImage};
+    use crate::handler::{RecordHandler, handler_fn};
+    use crate::record::RecordCx;
+    use crate::source::{DynamoDb, Kafka, Kinesis, Sqs};
+    use crate::testing::test_event;
+
+    fn block_on<F: Future>(future: F) -> F::Output {
+        tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap()
+            .block_on(future)
+    }
+
+    /// What a processor answers on an event: the response as JSON, or the error's type and
+    /// message.
+    fn answer<S, E, H>(processor: &BatchProcessor<S>, event: E, handler: &H) -> String
+    where
+        S: BatchSource,
+        S::Response: Serialize,
+        E: EventRecords<S>,
+        H: RecordHandler<S>,
+    {
+        let context = crate::testing::test_context("compact");
+        match block_on(processor.run_event(test_event(event, context), handler)) {
+            Ok(response) => serde_json::to_string(&response).unwrap(),
+            Err(error) => format!("{}: {error}", error.error_type()),
+        }
+    }
+
+    /// The same answer from the whole event and from the compact one, with every processor.
+    fn same_answers<S, H>(processors: &[BatchProcessor<S>], text: &str, handler: &H)
+    where
+        S: BatchSource,
+        S::Response: Serialize,
+        H: RecordHandler<S>,
+    {
+        for processor in processors {
+            let whole = answer(processor, BatchEvent::from_json(text), handler);
+            let compact = answer(processor, CompactEvent::<S>::from_json(text), handler);
+            assert_eq!(compact, whole, "{text}");
+            let decoded: CompactEvent<S> = match serde_json::from_str(text) {
+                Ok(event) => event,
+                Err(_) => continue,
+            };
+            assert_eq!(answer(processor, decoded, handler), whole, "{text}");
+        }
+    }
+
+    fn fixture(name: &str) -> String {
+        let path = format!("{}/../tests/fixtures/{name}", env!("CARGO_MANIFEST_DIR"));
+        std::fs::read_to_string(path).unwrap()
+    }
+
+    /// Every envelope and record problem the scanner reports, in the shape of each source.
+    fn sqs_events() -> Vec<String> {
+        let mut events: Vec<String> = [
+            "not json",
+            "[1]",
+            "{}",
+            r#"{"Records": null}"#,
+            r#"{"Records": {"a": 1}}"#,
+            r#"{"Records": [], "Records": []}"#,
+            r#"{"Records": [1, "x", null, [], {}]}"#,
+            r#"{"Records": [{"messageId": "a", "eventSource": "aws:kinesis", "body": "{}"}]}"#,
+            r#"{"Records": [{"messageId": "a", "eventSource": "SECRET", "body": "{}"}]}"#,
+            r#"{"Records": [{"messageId": "a", "body": "{\"n\": 1}"}, {"messageId": "b", "body": "{\"n\": \"x\"}"}]}"#,
+            r#"{"Records": [{"messageId": "a", "body": 5}, {"messageId": "b"}, {"messageId": "c", "body": null}]}"#,
+            r#"{"Records": [{"messageId": "a", "messageId": "b", "body": "{}"}, {"messageId": 7, "body": "{}"}]}"#,
+            r#"{"Records": [{"messageId": "a", "body": "\ud800"}, {"message\u0049d": "b", "body": "{\"n\": 2}"}]}"#,
+            r#"{"Records": [{"messageId": "a", "body": "{}", "attributes": {"MessageGroupId": "g1"}},
+                {"messageId": "b", "body": "x", "attributes": {"MessageGroupId": "g1"}},
+                {"messageId": "c", "body": "{}", "attributes": {"MessageGroupId": "g2"}},
+                {"messageId": "d", "body": "{}", "attributes": {"MessageGroup\u0049d": "g1"}},
+                {"messageId": "e", "body": "{}", "attributes": {"MessageGroupId": 5}},
+                {"messageId": "f", "body": "{}", "attributes": {"MessageGroupId": "g3", "MessageGroupId": "g4"}},
+                {"messageId": "g", "body": "{}", "attributes": [1]},
+                {"messageId": "h", "body": "{}", "attributes": {"MessageGroupId": ""}}]}"#,
+            r#"{"Records": [{"messageId": "a", "body": "x", "attributes": {"SenderId": "s"}},
+                {"messageId": "b", "body": "{}", "attributes": {"SenderId": "s", "MessageGroupId": "zz"}},
+                {"messageId": "c", "body": "{}", "attributes": {"SenderId": "s"}}]}"#,
+        ]
+        .map(str::to_owned)
+        .to_vec();
+        events.extend(["sqs.json", "sqs-fifo.json", "sqs-json-bodies.json"].map(fixture));
+        events
+    }
+
+    #[test]
+    fn sqs_answers_as_the_whole_event_does() {
+        let handler = handler_fn(|record: &RecordCx<'_, Sqs>| -> Result<(), BoxError> {
+            let Json(value) = record.extract::<Json<Value>>()?;
+            match value.get("n") {
+                Some(Value::String(_)) => Err("n is text".into()),
+                _ => Ok(()),
+            }
+        });
+        let processors = [
+            BatchProcessor::<Sqs>::new(),
+            BatchProcessor::<Sqs>::new().concurrency(4),
+            BatchProcessor::<Sqs>::fifo(),
+            BatchProcessor::<Sqs>::fifo().skip_group_on_error(true),
+            BatchProcessor::<Sqs>::fifo()
+                .skip_group_on_error(true)
+                .concurrency(3),
+        ];
+        for event in sqs_events() {
+            same_answers(&processors, &event, &handler);
+        }
+    }
+
+    #[test]
+    fn stream_answers_as_the_whole_event_does() {
+        let kinesis = handler_fn(|record: &RecordCx<'_, Kinesis>| -> Result<(), BoxError> {
+            Ok(record.extract::<Json<Value>>().map(drop)?)
+        });
+        let processors = [
+            BatchProcessor::<Kinesis>::new(),
+            BatchProcessor::<Kinesis>::new().stop_on_first_failure(true),
+            BatchProcessor::<Kinesis>::new().concurrency(4),
+        ];
+        for event in [
+            fixture("kinesis.json"),
+            fixture("kinesis-json-data.json"),
+            r#"{"Records": [{"eventSource": "aws:kinesis", "kinesis": {"sequenceNumber": "1", "partitionKey": "p", "data": "e30="}},
+                {"eventSource": "aws:kinesis", "kinesis": {"sequenceNumber": "2", "partitionKey": 5, "data": "e30="}},
+                {"eventSource": "aws:kinesis", "kinesis": {"sequenceNumber": "3", "partitionKey": "p", "data": "!!"}},
+                {"eventSource": "aws:kinesis", "kinesis": [1]}, {"eventSource": "aws:kinesis"}]}"#
+                .to_owned(),
+        ] {
+            same_answers(&processors, &event, &kinesis);
+        }
+
+        let dynamodb = handler_fn(|record: &RecordCx<'_, DynamoDb>| -> Result<(), BoxError> {
+            Ok(record.extract::<NewImage<Value>>().map(drop)?)
+        });
+        let processors = [
+            BatchProcessor::<DynamoDb>::new(),
+            BatchProcessor::<DynamoDb>::new()
+                .stop_on_first_failure(true)
+                .concurrency(2),
+        ];
+        for event in [
+            fixture("dynamodb.json"),
+            fixture("dynamodb-images.json"),
+            r#"{"Records": [{"eventSource": "aws:dynamodb", "dynamodb": {"SequenceNumber": "1", "Keys": {"id": {"S": "a"}}, "NewImage": {"id": {"S": "a"}}}},
+                {"eventSource": "aws:dynamodb", "dynamodb": {"SequenceNumber": "2", "Keys": {"id": {"N": "x"}}, "NewImage": {"id": {"Q": "a"}}}},
+                {"eventSource": "aws:dynamodb", "dynamodb": {"SequenceNumber": "3", "Keys": 5}}]}"#
+                .to_owned(),
+        ] {
+            same_answers(&processors, &event, &dynamodb);
+        }
+
+        let kafka = handler_fn(|record: &RecordCx<'_, Kafka>| -> Result<(), BoxError> {
+            Ok(record.extract::<Option<Json<Value>>>().map(drop)?)
+        });
+        let processors = [
+            BatchProcessor::<Kafka>::new(),
+            BatchProcessor::<Kafka>::new().stop_on_first_failure(true),
+            BatchProcessor::<Kafka>::new()
+                .stop_on_first_failure(true)
+                .concurrency(3),
+        ];
+        for event in [
+            fixture("kafka-msk.json"),
+            fixture("kafka-self-managed.json"),
+            r#"{"eventSource": "aws:kafka", "records": {"t-0": [
+                {"topic": "t", "partition": 0, "offset": 1, "value": "e30="},
+                {"topic": "t", "partition": 0, "offset": 2, "value": "!!"},
+                {"topic": "a-b", "partition": -1, "offset": 3, "value": null},
+                {"topic": "t", "partition": 0, "value": "e30="},
+                {"topic": "t\u0040x", "partition": 1, "offset": 4, "value": "e30="}]}}"#
+                .to_owned(),
+        ] {
+            same_answers(&processors, &event, &kafka);
+        }
     }
 }

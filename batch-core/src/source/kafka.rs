@@ -185,9 +185,20 @@ impl BatchSource for Kafka {
         Ok(Some(Cow::Owned(format!("{topic}-{partition}"))))
     }
 
-    /// The raw field is the whole record, its value included; the key reads two members.
-    fn compact_ordering(raw: &str) -> Cow<'_, str> {
-        super::keep_members(raw, ["topic", "partition"])
+    /// The raw field is the whole record, its value included; the key reads two members,
+    /// which the identifier `topic-partition@offset` already holds, checked.
+    fn compact_ordering<'e>(header: &RecordHeader<'e>) -> Option<Cow<'e, str>> {
+        let raw = header.ordering?;
+        let from_id = header.id.as_deref().and_then(|id| {
+            let (topic_partition, _offset) = id.rsplit_once('@')?;
+            let (topic, partition) = topic_partition.rsplit_once('-')?;
+            let topic = serde_json::to_string(topic).ok()?;
+            Some(format!(r#"{{"topic":{topic},"partition":{partition}}}"#))
+        });
+        Some(match from_id {
+            Some(kept) => Cow::Owned(kept),
+            None => super::keep_members(raw, ["topic", "partition"]),
+        })
     }
 
     /// [`read_header`](Self::read_header) has checked `topic` and `partition` already.

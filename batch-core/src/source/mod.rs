@@ -103,12 +103,12 @@ pub trait BatchSource: sealed::Sealed + Sized + Send + Sync + 'static {
         Self::ordering_key(raw).map(drop)
     }
 
-    /// The part of the raw ordering field that [`ordering_key`](Self::ordering_key) and
-    /// [`check_ordering`](Self::check_ordering) read, as a compact event keeps it: they give
-    /// the same result on it as on the whole field. The default keeps the whole field.
+    /// The part of a record's raw ordering field that [`ordering_key`](Self::ordering_key)
+    /// and [`check_ordering`](Self::check_ordering) read, as a compact event keeps it: they
+    /// give the same result on it as on the whole field. The default keeps the whole field.
     #[doc(hidden)]
-    fn compact_ordering(raw: &str) -> Cow<'_, str> {
-        Cow::Borrowed(raw)
+    fn compact_ordering<'e>(header: &RecordHeader<'e>) -> Option<Cow<'e, str>> {
+        header.ordering.map(Cow::Borrowed)
     }
 
     /// Builds the response that reports these identifiers as failed, in this order.

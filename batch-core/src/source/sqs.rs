@@ -80,9 +80,19 @@ impl BatchSource for Sqs {
         }
     }
 
-    /// `attributes` holds a dozen members; the key reads one.
-    fn compact_ordering(raw: &str) -> Cow<'_, str> {
-        super::keep_members(raw, ["MessageGroupId"])
+    /// `attributes` holds a dozen members; the key reads one, which a standard queue's
+    /// records do not have.
+    fn compact_ordering<'e>(header: &RecordHeader<'e>) -> Option<Cow<'e, str>> {
+        let raw = header.ordering?;
+        // Without a backslash no key is escaped, so a key that is not written out is not there.
+        let plainly_without_group = scan::Kind::of(raw) == scan::Kind::Object
+            && !raw.contains('\\')
+            && !raw.contains("\"MessageGroupId\"");
+        Some(if plainly_without_group {
+            Cow::Borrowed("{}")
+        } else {
+            super::keep_members(raw, ["MessageGroupId"])
+        })
     }
 
     fn response<'a>(failed: impl Iterator<Item = &'a str>) -> SqsBatchResponse {
