@@ -16,6 +16,7 @@ use std::cell::RefCell;
 use std::collections::HashSet;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
+use batch_core::__private::CompactEvent;
 use batch_core::source::{BatchSource, DynamoDb, Kafka, Kinesis, Sqs};
 use batch_core::testing::test_event;
 use batch_core::{
@@ -179,6 +180,49 @@ pub fn decode(bytes: &[u8]) -> Option<BatchEvent> {
     serde_path_to_error::deserialize(&mut deserializer).ok()
 }
 
+/// The two event forms a handler may take.
+#[derive(Clone, Copy)]
+enum Form {
+    Whole,
+    Compact,
+}
+
+/// A result in words, to compare the two forms' results.
+fn answer(result: &Result<Vec<Id>, BatchError>) -> String {
+    match result {
+        Ok(ids) => format!("{ids:?}"),
+        Err(error) => format!("{}: {error}", error.error_type()),
+    }
+}
+
+/// Decodes `bytes` as the event form, as lambda_runtime decodes (both forms take every input
+/// `BatchEvent` takes).
+async fn run_in<S: BatchSource>(
+    processor: BatchProcessor<S>,
+    form: Form,
+    bytes: &[u8],
+    handler: &FuzzHandler,
+) -> Result<S::Response, BatchError>
+where
+    FuzzHandler: RecordHandler<S>,
+{
+    let context = Context::default();
+    match form {
+        Form::Whole => {
+            let event = decode(bytes).expect("decoded before");
+            processor.run(test_event(event, context), handler).await
+        }
+        Form::Compact => {
+            let mut deserializer = serde_json::Deserializer::from_slice(bytes);
+            let event: CompactEvent<S> = serde_path_to_error::deserialize(&mut deserializer)
+                .expect("the compact event decodes every event BatchEvent decodes");
+            processor
+                .run_event(test_event(event, context), handler)
+                .await
+        }
+    }
+}
+
 /// What the processor returned, as the model names it.
 fn actual_outcome(result: Result<Vec<Id>, BatchError>) -> Outcome {
     match result {
@@ -189,10 +233,10 @@ fn actual_outcome(result: Result<Vec<Id>, BatchError>) -> Outcome {
 
 fn run_source(
     config: &Config,
-    event: BatchEvent,
+    form: Form,
+    bytes: &[u8],
     handler: &FuzzHandler,
 ) -> Result<Vec<Id>, BatchError> {
-    let lambda_event = test_event(event, Context::default());
     let text_ids = |ids: Vec<Option<String>>| {
         ids.into_iter()
             .map(|id| Id::Text(id.unwrap_or_default()))
@@ -206,11 +250,10 @@ fn run_source(
                     Target::SqsFifo => BatchProcessor::<Sqs>::fifo(),
                     _ => BatchProcessor::<Sqs>::fifo().skip_group_on_error(true),
                 };
-                let response = processor
+                let processor = processor
                     .concurrency(config.concurrency)
-                    .raise_on_entire_batch_failure(config.raise_on_entire_batch_failure)
-                    .run(lambda_event, handler)
-                    .await?;
+                    .raise_on_entire_batch_failure(config.raise_on_entire_batch_failure);
+                let response = run_in(processor, form, bytes, handler).await?;
                 Ok(response
                     .batch_item_failures
                     .into_iter()
@@ -218,12 +261,11 @@ fn run_source(
                     .collect())
             }
             Target::Kinesis => {
-                let response = BatchProcessor::<Kinesis>::new()
+                let processor = BatchProcessor::<Kinesis>::new()
                     .concurrency(config.concurrency)
                     .stop_on_first_failure(config.stop_on_first_failure)
-                    .raise_on_entire_batch_failure(config.raise_on_entire_batch_failure)
-                    .run(lambda_event, handler)
-                    .await?;
+                    .raise_on_entire_batch_failure(config.raise_on_entire_batch_failure);
+                let response = run_in(processor, form, bytes, handler).await?;
                 Ok(text_ids(
                     response
                         .batch_item_failures
@@ -233,12 +275,11 @@ fn run_source(
                 ))
             }
             Target::DynamoDb => {
-                let response = BatchProcessor::<DynamoDb>::new()
+                let processor = BatchProcessor::<DynamoDb>::new()
                     .concurrency(config.concurrency)
                     .stop_on_first_failure(config.stop_on_first_failure)
-                    .raise_on_entire_batch_failure(config.raise_on_entire_batch_failure)
-                    .run(lambda_event, handler)
-                    .await?;
+                    .raise_on_entire_batch_failure(config.raise_on_entire_batch_failure);
+                let response = run_in(processor, form, bytes, handler).await?;
                 Ok(text_ids(
                     response
                         .batch_item_failures
@@ -248,12 +289,11 @@ fn run_source(
                 ))
             }
             Target::Kafka => {
-                let response = BatchProcessor::<Kafka>::new()
+                let processor = BatchProcessor::<Kafka>::new()
                     .concurrency(config.concurrency)
                     .stop_on_first_failure(config.stop_on_first_failure)
-                    .raise_on_entire_batch_failure(config.raise_on_entire_batch_failure)
-                    .run(lambda_event, handler)
-                    .await?;
+                    .raise_on_entire_batch_failure(config.raise_on_entire_batch_failure);
+                let response = run_in(processor, form, bytes, handler).await?;
                 Ok(response
                     .batch_item_failures
                     .into_iter()
@@ -302,10 +342,35 @@ pub fn check_event(config: &Config, bytes: &[u8]) {
         return;
     };
     let text = event.as_str().to_owned();
-    let result = catch_unwind(AssertUnwindSafe(|| run_source(config, event, &handler)));
+    drop(event);
+    let result = catch_unwind(AssertUnwindSafe(|| {
+        run_source(config, Form::Whole, bytes, &handler)
+    }));
     let Ok(result) = result else {
         panic!("a panic escaped the processor (its message is printed above)");
     };
+    // The compact event that `#[batch_handler]` gives payload-only handlers must answer
+    // exactly as the whole event does, and run the same records with the same results.
+    let compact_handler = FuzzHandler {
+        config: *config,
+        ran: RefCell::new(Vec::new()),
+    };
+    let compact = catch_unwind(AssertUnwindSafe(|| {
+        run_source(config, Form::Compact, bytes, &compact_handler)
+    }));
+    let Ok(compact) = compact else {
+        panic!("a panic escaped the processor on the compact event (its message is printed above)");
+    };
+    assert_eq!(
+        answer(&compact),
+        answer(&result),
+        "the compact event answers otherwise than the whole event"
+    );
+    assert_eq!(
+        compact_handler.ran.into_inner(),
+        *handler.ran.borrow(),
+        "the compact event ran other records than the whole event"
+    );
     let actual = actual_outcome(result);
     let ran = handler.ran.into_inner();
 
