@@ -45,6 +45,8 @@ struct KeptRecord {
     id: Option<Span>,
     ordering: Option<Span>,
     payload: Option<Span>,
+    /// Whether the payload is kept decoded ([`BatchSource::decoded_payload`]).
+    payload_decoded: bool,
     old_payload: Option<Span>,
     malformed: Option<Box<str>>,
 }
@@ -132,10 +134,13 @@ impl<S: BatchSource> CompactEvent<S> {
             })
         };
         let ordering = S::compact_ordering(&header);
+        let decoded = header.payload.and_then(S::decoded_payload);
+        let payload_decoded = decoded.is_some();
         KeptRecord {
             id: push(header.id.as_deref()),
             ordering: push(ordering.as_deref()),
-            payload: push(header.payload),
+            payload: push(decoded.as_deref().or(header.payload)),
+            payload_decoded,
             old_payload: push(header.old_payload),
             malformed: header.malformed.map(String::into_boxed_str),
         }
@@ -169,6 +174,7 @@ impl<S: BatchSource> CompactEvent<S> {
                 id: field(record.id).map(Into::into),
                 ordering: field(record.ordering),
                 payload: field(record.payload),
+                payload_decoded: record.payload_decoded,
                 old_payload: field(record.old_payload),
                 malformed: record.malformed.as_deref().map(str::to_owned),
                 ..RecordHeader::default()

@@ -111,6 +111,14 @@ pub trait BatchSource: sealed::Sealed + Sized + Send + Sync + 'static {
         header.ordering.map(Cow::Borrowed)
     }
 
+    /// The payload's text as a compact event keeps it, decoded, when the source's payload is
+    /// a JSON string that reads the same decoded (SQS bodies); `None` keeps the raw value,
+    /// also when it does not decode, so that reading it later fails as it would have.
+    #[doc(hidden)]
+    fn decoded_payload(_raw: &str) -> Option<Cow<'_, str>> {
+        None
+    }
+
     /// Builds the response that reports these identifiers as failed, in this order.
     #[doc(hidden)]
     fn response<'a>(failed: impl Iterator<Item = &'a str>) -> Self::Response;
@@ -205,6 +213,9 @@ pub struct RecordHeader<'e> {
     pub(crate) payload: Option<&'e str>,
     /// DynamoDB `OldImage`.
     pub(crate) old_payload: Option<&'e str>,
+    /// Whether `payload` is already the decoded text (a compact event keeps an SQS body
+    /// unescaped) rather than the raw JSON value.
+    pub(crate) payload_decoded: bool,
     /// SQS: the raw `receiptHandle` and `eventSourceARN` fields, which deleting a message or
     /// changing its visibility needs (feature `sqs-api`).
     pub(crate) receipt: Option<&'e str>,
