@@ -1,10 +1,17 @@
-//! Prototype: an SQS event form built in serde's own pass. Each wanted member of a record is
-//! captured as borrowed raw JSON (no copy); the body is unescaped once into the owned form.
+//! What decoding an SQS event costs through `lambda_runtime`'s path, by design: measured before
+//! choosing the event form (BENCHMARKS.md, "Measured while choosing that form").
 //!
 //! ```sh
 //! cargo bench -p batch-core --bench form_proto --no-run
-//! valgrind --tool=callgrind --toggle-collect='*measured*' target/release/deps/form_proto-* sqs proto
+//! valgrind --tool=callgrind --toggle-collect='*measured*' target/release/deps/form_proto-* sqs decode
 //! ```
+//!
+//! Paths: `boxed` (a `Box<RawValue>` capture of the event, as `BatchEvent` does), `borrowed`
+//! (the event's text borrowed from the bytes through serde_json's raw-value protocol),
+//! `decode` (a serde visitor over the envelope that captures each wanted member of a record
+//! borrowed and has serde_json unescape the body), `proto` (that visitor, then each body parsed
+//! and checked as the hand-written loop does), `hand-written`. Without a path it checks that
+//! `proto` reports the hand-written loop's failures.
 
 mod workloads;
 
