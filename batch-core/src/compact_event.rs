@@ -44,6 +44,9 @@ pub struct CompactEvent<S> {
 struct KeptRecord {
     id: Option<Span>,
     ordering: Option<Span>,
+    /// The ordering key itself (or why it cannot be read), for sources that keep it instead
+    /// of the field ([`BatchSource::compact_key`]).
+    key: Option<Result<Option<Span>, Box<str>>>,
     payload: Option<Span>,
     /// Whether the payload is kept decoded ([`BatchSource::decoded_payload`]).
     payload_decoded: bool,
@@ -133,12 +136,18 @@ impl<S: BatchSource> CompactEvent<S> {
                 }
             })
         };
-        let ordering = S::compact_ordering(&header);
+        let known_key = header.ordering.and_then(S::compact_key);
+        let (ordering, key) = match known_key {
+            Some(Ok(key)) => (None, Some(Ok(push(key.as_deref())))),
+            Some(Err(why)) => (None, Some(Err(why.into_boxed_str()))),
+            None => (S::compact_ordering(&header), None),
+        };
         let decoded = header.payload.and_then(S::decoded_payload);
         let payload_decoded = decoded.is_some();
         KeptRecord {
             id: push(header.id.as_deref()),
             ordering: push(ordering.as_deref()),
+            key,
             payload: push(decoded.as_deref().or(header.payload)),
             payload_decoded,
             old_payload: push(header.old_payload),
@@ -173,6 +182,10 @@ impl<S: BatchSource> CompactEvent<S> {
             visit(RecordHeader {
                 id: field(record.id).map(Into::into),
                 ordering: field(record.ordering),
+                known_key: record.key.as_ref().map(|key| match key {
+                    Ok(span) => Ok(field(*span)),
+                    Err(why) => Err(&**why),
+                }),
                 payload: field(record.payload),
                 payload_decoded: record.payload_decoded,
                 old_payload: field(record.old_payload),

@@ -122,8 +122,14 @@ impl<P, K, H> Invocation<'_, P, K, H> {
                     position: slots.len(),
                 });
             }
-            let key = match header.ordering {
-                Some(raw) if S::ORDERED || fifo => match build_keys {
+            let key = match (header.known_key, header.ordering) {
+                (Some(known), _) if S::ORDERED || fifo => match known {
+                    Ok(key) if build_keys => Ok(key.map(Cow::Borrowed)),
+                    Ok(_) => Ok(None),
+                    Err(why) => Err(why.to_owned()),
+                },
+                (Some(_), _) => Ok(None),
+                (None, Some(raw)) if S::ORDERED || fifo => match build_keys {
                     true => S::ordering_key(raw),
                     false => S::check_ordering(raw).map(|()| None),
                 },

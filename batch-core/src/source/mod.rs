@@ -111,6 +111,14 @@ pub trait BatchSource: sealed::Sealed + Sized + Send + Sync + 'static {
         header.ordering.map(Cow::Borrowed)
     }
 
+    /// The ordering key read from the raw ordering field, where a compact event keeps the key
+    /// instead of the field: `Some` of what [`ordering_key`](Self::ordering_key) gives, or
+    /// `None` to keep the field (the default).
+    #[doc(hidden)]
+    fn compact_key(_raw: &str) -> Option<Result<Option<Cow<'_, str>>, String>> {
+        None
+    }
+
     /// The payload's text as a compact event keeps it, decoded, when the source's payload is
     /// a JSON string that reads the same decoded (SQS bodies); `None` keeps the raw value,
     /// also when it does not decode, so that reading it later fails as it would have.
@@ -213,6 +221,9 @@ pub struct RecordHeader<'e> {
     pub(crate) payload: Option<&'e str>,
     /// DynamoDB `OldImage`.
     pub(crate) old_payload: Option<&'e str>,
+    /// The ordering key itself, or why it cannot be read, where a compact event read it
+    /// instead of keeping the field.
+    pub(crate) known_key: Option<Result<Option<&'e str>, &'e str>>,
     /// Whether `payload` is already the decoded text (a compact event keeps an SQS body
     /// unescaped) rather than the raw JSON value.
     pub(crate) payload_decoded: bool,

@@ -80,18 +80,18 @@ impl BatchSource for Sqs {
         }
     }
 
-    /// `attributes` holds a dozen members; the key reads one, which a standard queue's
-    /// records do not have.
-    fn compact_ordering<'e>(header: &RecordHeader<'e>) -> Option<Cow<'e, str>> {
-        let raw = header.ordering?;
+    /// `attributes` holds a dozen members, of which the key reads one: the group is kept,
+    /// not the field. A standard queue's records have none, which is told without reading
+    /// the members.
+    fn compact_key(raw: &str) -> Option<Result<Option<Cow<'_, str>>, String>> {
         // Without a backslash no key is escaped, so a key that is not written out is not there.
         let plainly_without_group = scan::Kind::of(raw) == scan::Kind::Object
             && !raw.contains('\\')
             && !raw.contains("\"MessageGroupId\"");
         Some(if plainly_without_group {
-            Cow::Borrowed("{}")
+            Ok(None)
         } else {
-            super::keep_members(raw, ["MessageGroupId"])
+            Self::ordering_key(raw)
         })
     }
 
