@@ -39,7 +39,7 @@ pub struct BatchEvent {
 
 impl BatchEvent {
     /// An event from its JSON text. The text is not checked here: invalid JSON is reported as
-    /// [`BatchError::InvalidEvent`](crate::BatchError::InvalidEvent) when the event is processed.
+    /// [`BatchError::InvalidEvent`] when the event is processed.
     pub fn from_json(text: impl Into<String>) -> Self {
         Self {
             text: text.into().into_boxed_str(),
