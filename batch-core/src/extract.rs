@@ -57,13 +57,6 @@ use crate::source::{BatchSource, DynamoDb, JsonPayload, Kafka, Kinesis, Sqs, Tom
     note = "a batch handler's parameters are extractors: the raw record by reference (`&SqsMessage`, `&KinesisEventRecord`, `&dynamodb::EventRecord`, `&KafkaRecord`), `Json<T>` (SQS, Kinesis and Kafka), `Option<Json<T>>` (Kafka), `NewImage<T>` / `OldImage<T>` (DynamoDB), `&Context`, `State<&T>`, or a type of yours that implements `batch_core::FromRecord`"
 )]
 pub trait FromRecord<'r, S: BatchSource>: Sized {
-    /// Whether the extractor may read the record's own text ([`RecordCx::raw_json`],
-    /// [`RecordCx::record`]). `#[batch_handler]` keeps only each record's identifier,
-    /// ordering field and payload when none of a handler's extractors does, which halves the
-    /// memory an event takes; so an extractor says `false` only when it reads nothing else.
-    #[doc(hidden)]
-    const READS_RECORD: bool = true;
-
     /// Builds the value from the record, or fails the record.
     fn from_record(record: &'r RecordCx<'_, S>) -> Result<Self, RecordError>;
 }
@@ -122,8 +115,6 @@ impl<'r> FromRecord<'r, Kafka> for &'r KafkaRecord {
 
 #[diagnostic::do_not_recommend]
 impl<'r, S: BatchSource> FromRecord<'r, S> for &'r Context {
-    const READS_RECORD: bool = false;
-
     fn from_record(record: &'r RecordCx<'_, S>) -> Result<Self, RecordError> {
         Ok(record.context())
     }
@@ -289,8 +280,6 @@ wrapper! {
 }
 
 impl<'r, S: JsonPayload, T: Payload> FromRecord<'r, S> for Json<T> {
-    const READS_RECORD: bool = false;
-
     fn from_record(record: &'r RecordCx<'_, S>) -> Result<Self, RecordError> {
         let payload = S::json_payload(record.header(), record)?;
         payload.parse().map(Json).map_err(|e| {
@@ -328,8 +317,6 @@ impl<'r, S: JsonPayload, T: Payload> FromRecord<'r, S> for Json<T> {
 /// # });
 /// ```
 impl<'r, S: TombstonePayload, T: Payload> FromRecord<'r, S> for Option<Json<T>> {
-    const READS_RECORD: bool = false;
-
     fn from_record(record: &'r RecordCx<'_, S>) -> Result<Self, RecordError> {
         match record.header().payload {
             None => Ok(None),
@@ -339,8 +326,6 @@ impl<'r, S: TombstonePayload, T: Payload> FromRecord<'r, S> for Option<Json<T>> 
 }
 
 impl<'r, T: Payload> FromRecord<'r, DynamoDb> for NewImage<T> {
-    const READS_RECORD: bool = false;
-
     fn from_record(record: &'r RecordCx<'_, DynamoDb>) -> Result<Self, RecordError> {
         let raw = record
             .header()
@@ -351,8 +336,6 @@ impl<'r, T: Payload> FromRecord<'r, DynamoDb> for NewImage<T> {
 }
 
 impl<'r, T: Payload> FromRecord<'r, DynamoDb> for OldImage<T> {
-    const READS_RECORD: bool = false;
-
     fn from_record(record: &'r RecordCx<'_, DynamoDb>) -> Result<Self, RecordError> {
         let raw = record
             .header()
@@ -363,8 +346,6 @@ impl<'r, T: Payload> FromRecord<'r, DynamoDb> for OldImage<T> {
 }
 
 impl<'r, T: Payload> FromRecord<'r, DynamoDb> for Option<NewImage<T>> {
-    const READS_RECORD: bool = false;
-
     fn from_record(record: &'r RecordCx<'_, DynamoDb>) -> Result<Self, RecordError> {
         record
             .header()
@@ -375,8 +356,6 @@ impl<'r, T: Payload> FromRecord<'r, DynamoDb> for Option<NewImage<T>> {
 }
 
 impl<'r, T: Payload> FromRecord<'r, DynamoDb> for Option<OldImage<T>> {
-    const READS_RECORD: bool = false;
-
     fn from_record(record: &'r RecordCx<'_, DynamoDb>) -> Result<Self, RecordError> {
         record
             .header()
@@ -388,8 +367,6 @@ impl<'r, T: Payload> FromRecord<'r, DynamoDb> for Option<OldImage<T>> {
 
 #[diagnostic::do_not_recommend]
 impl<'r, S: BatchSource, T: Any + Send + Sync> FromRecord<'r, S> for State<&'r T> {
-    const READS_RECORD: bool = false;
-
     fn from_record(record: &'r RecordCx<'_, S>) -> Result<Self, RecordError> {
         record
             .state()
