@@ -553,6 +553,22 @@ impl<S: BatchSource, P, K> BatchProcessor<S, P, K> {
         P: Processor<S, H::Output>,
         K: RecordHooks<S, H::Output>,
     {
+        self.process_records(event, context, handler).await
+    }
+
+    /// [`process`](Self::process) on any event the processor reads.
+    async fn process_records<E, H>(
+        &self,
+        event: &E,
+        context: &Context,
+        handler: &H,
+    ) -> Result<BatchReport<S, H::Output>, BatchError>
+    where
+        E: EventRecords<S>,
+        H: RecordHandler<S>,
+        P: Processor<S, H::Output>,
+        K: RecordHooks<S, H::Output>,
+    {
         let invocation = Invocation {
             options: &self.options,
             processor: &self.processor,
@@ -561,7 +577,7 @@ impl<S: BatchSource, P, K> BatchProcessor<S, P, K> {
             state: self.state.as_ref().map(SharedState::get),
             context,
         };
-        invocation.process::<S, BatchEvent>(event).await
+        invocation.process::<S, E>(event).await
     }
 
     /// Processes the event and builds the Lambda response: what a `lambda_handler` does.
@@ -596,15 +612,9 @@ impl<S: BatchSource, P, K> BatchProcessor<S, P, K> {
         P: Processor<S, H::Output>,
         K: RecordHooks<S, H::Output>,
     {
-        let invocation = Invocation {
-            options: &self.options,
-            processor: &self.processor,
-            hooks: &self.hooks,
-            handler,
-            state: self.state.as_ref().map(SharedState::get),
-            context: &event.context,
-        };
-        let report = invocation.process::<S, E>(&event.payload).await?;
+        let report = self
+            .process_records(&event.payload, &event.context, handler)
+            .await?;
         #[cfg(feature = "sqs-api")]
         {
             let until = crate::sqs_api::calls_deadline(&event.context);
