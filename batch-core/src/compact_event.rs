@@ -16,13 +16,14 @@
 
 use std::fmt;
 use std::marker::PhantomData;
+use std::ops::Range;
 
 use serde::de::{Deserialize, Deserializer};
 
 use crate::error::BatchError;
 use crate::event::EventText;
 use crate::raw_text::RawText;
-use crate::source::{BatchSource, RecordHeader};
+use crate::source::{BatchSource, DecodedPayloads, RecordHeader};
 
 /// An event of source `S` as a handler that never reads a record's own text needs it.
 ///
@@ -48,7 +49,7 @@ struct KeptRecord {
     /// of the field ([`BatchSource::compact_key`]).
     key: Option<Result<Option<Span>, Box<str>>>,
     payload: Option<Span>,
-    /// Whether the payload is kept decoded ([`BatchSource::decoded_payload`]).
+    /// Whether the payload is kept decoded ([`BatchSource::read_compact_header`]).
     payload_decoded: bool,
     old_payload: Option<Span>,
     malformed: Option<Box<str>>,
@@ -62,6 +63,14 @@ struct Span {
 }
 
 impl Span {
+    /// The span of `range`, a range of the kept text.
+    fn of_range(range: Range<usize>) -> Self {
+        Self {
+            start: u32::try_from(range.start).unwrap_or(u32::MAX),
+            end: u32::try_from(range.end).unwrap_or(u32::MAX),
+        }
+    }
+
     fn of<'t>(&self, text: &'t str) -> &'t str {
         text.get(self.start as usize..self.end as usize)
             .unwrap_or_default()
@@ -94,8 +103,13 @@ impl<S: BatchSource> CompactEvent<S> {
             problem: None,
             source: PhantomData,
         };
+        let mut scratch = Vec::new();
         let read = S::for_each_record(event, |rest| {
-            let mut header = S::read_header(rest);
+            let payloads = DecodedPayloads {
+                text: &mut this.text,
+                scratch: &mut scratch,
+            };
+            let (mut header, decoded) = S::read_compact_header(rest, payloads);
             if let Some(found) = header.foreign_source.take() {
                 return Err(BatchError::WrongSource {
                     expected: S::EVENT_SOURCE,
@@ -104,7 +118,7 @@ impl<S: BatchSource> CompactEvent<S> {
                 });
             }
             let len = header.len;
-            let kept = this.keep(header);
+            let kept = this.keep(header, decoded);
             this.records.push(kept);
             Ok(len)
         });
@@ -125,15 +139,14 @@ impl<S: BatchSource> CompactEvent<S> {
         this
     }
 
-    fn keep(&mut self, header: RecordHeader<'_>) -> KeptRecord {
+    /// Keeps what the processor reads of a record; `decoded` is where its payload was already
+    /// written, decoded, while the record was read.
+    fn keep(&mut self, header: RecordHeader<'_>, decoded: Option<Range<usize>>) -> KeptRecord {
         let mut push = |field: Option<&str>| {
             field.map(|field| {
                 let start = self.text.len();
                 self.text.push_str(field);
-                Span {
-                    start: u32::try_from(start).unwrap_or(u32::MAX),
-                    end: u32::try_from(self.text.len()).unwrap_or(u32::MAX),
-                }
+                Span::of_range(start..self.text.len())
             })
         };
         let known_key = header.ordering.and_then(S::compact_key);
@@ -142,13 +155,16 @@ impl<S: BatchSource> CompactEvent<S> {
             Some(Err(why)) => (None, Some(Err(why.into_boxed_str()))),
             None => (S::compact_ordering(&header), None),
         };
-        let decoded = header.payload.and_then(S::decoded_payload);
         let payload_decoded = decoded.is_some();
+        let payload = match decoded {
+            Some(range) => Some(Span::of_range(range)),
+            None => push(header.payload),
+        };
         KeptRecord {
             id: push(header.id.as_deref()),
             ordering: push(ordering.as_deref()),
             key,
-            payload: push(decoded.as_deref().or(header.payload)),
+            payload,
             payload_decoded,
             old_payload: push(header.old_payload),
             malformed: header.malformed.map(String::into_boxed_str),

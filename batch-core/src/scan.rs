@@ -454,21 +454,76 @@ fn hex4(bytes: &[u8], at: usize) -> Result<u32, NotAString> {
 }
 
 /// Decodes the escapes of a JSON string's content.
-///
-/// Bodies that hold JSON have an escape every few bytes, so the text is copied a word at a
-/// time into a buffer with a word of room to spare: each word is written whole and the write
-/// position moves only up to its first backslash, which costs less than finding each stretch's
-/// length first and copying it. The output is never longer than the input.
 fn unescape(inner: &str) -> Result<String, NotAString> {
     let bytes = inner.as_bytes();
     let mut out = vec![0u8; bytes.len() + 8];
     let (mut read, mut write) = (0, 0);
     loop {
+        (read, write) = decode_until_quote(bytes, read, &mut out, write)?;
+        if read == bytes.len() {
+            break;
+        }
+        // A quote that the content holds unescaped is kept as it is.
+        out[write] = b'"';
+        read += 1;
+        write += 1;
+    }
+    out.truncate(write);
+    // Valid UTF-8 copied in whole characters plus encoded escapes: this check cannot fail, and
+    // keeps the crate free of `unsafe`.
+    String::from_utf8(out).map_err(|_| NotAString::BadEscape)
+}
+
+/// Reads the JSON string that starts `raw` (at its opening quote; the text may go on after it)
+/// and appends its content, escapes decoded, to `out`: what [`value_len`] and [`string`] do, in
+/// one pass over the text. Returns the string's length in `raw`, quotes included; `None`, with
+/// `out` as it was, when `raw` does not start with a string that [`string`] decodes.
+///
+/// `scratch` is kept from call to call, so that no string costs an allocation of its own. The
+/// decoded text is checked as UTF-8 once as a whole.
+pub(crate) fn decode_string_into(
+    raw: &str,
+    scratch: &mut Vec<u8>,
+    out: &mut String,
+) -> Option<usize> {
+    let bytes = raw.as_bytes();
+    if bytes.first() != Some(&b'"') {
+        return None;
+    }
+    let (quote, len) = decode_until_quote(bytes, 1, scratch, 0).ok()?;
+    if quote == bytes.len() {
+        return None;
+    }
+    // Valid UTF-8 copied in whole characters plus encoded escapes: this check cannot fail, and
+    // keeps the crate free of `unsafe`.
+    out.push_str(std::str::from_utf8(&scratch[..len]).ok()?);
+    Some(quote + 1)
+}
+
+/// Copies string content from `bytes[read..]` to `out[write..]`, decoding its escapes, up to
+/// the first quote that is not escaped or the end of `bytes`; returns where it stopped in both.
+/// `out` grows as needed.
+///
+/// Bodies that hold JSON have an escape every few bytes, so the text is copied a word at a
+/// time into a buffer with a word of room to spare: each word is written whole and the write
+/// position moves only up to its first quote or backslash, which costs less than finding each
+/// stretch's length first and copying it. The output is never longer than the input.
+fn decode_until_quote(
+    bytes: &[u8],
+    mut read: usize,
+    out: &mut Vec<u8>,
+    mut write: usize,
+) -> Result<(usize, usize), NotAString> {
+    loop {
+        // Room for a whole word, or an escape's character, at `write`.
+        if out.len() < write + 8 {
+            out.resize((write + 8).max(2 * out.len()).max(256), 0);
+        }
         let at = match bytes.get(read..read + 8).map(<[u8; 8]>::try_from) {
             Some(Ok(chunk)) => {
-                let target = out.get_mut(write..write + 8).ok_or(NotAString::BadEscape)?;
-                target.copy_from_slice(&chunk);
-                let found = matches(u64::from_le_bytes(chunk), b'\\');
+                out[write..write + 8].copy_from_slice(&chunk);
+                let word = u64::from_le_bytes(chunk);
+                let found = matches(word, b'"') | matches(word, b'\\');
                 if found == 0 {
                     read += 8;
                     write += 8;
@@ -479,31 +534,30 @@ fn unescape(inner: &str) -> Result<String, NotAString> {
                 read + in_word
             }
             _ => match bytes.get(read) {
-                None => break,
-                Some(b'\\') => read,
+                None => return Ok((read, write)),
+                Some(b'"' | b'\\') => read,
                 Some(&byte) => {
-                    *out.get_mut(write).ok_or(NotAString::BadEscape)? = byte;
+                    out[write] = byte;
                     read += 1;
                     write += 1;
                     continue;
                 }
             },
         };
+        if bytes[at] == b'"' {
+            return Ok((at, write));
+        }
         // The escape at `at`: one byte for the common ones, else a `\uXXXX` escape.
         let escaped = bytes.get(at + 1).ok_or(NotAString::BadEscape)?;
         match SIMPLE_ESCAPES[usize::from(*escaped)] {
-            0 => (read, write) = unicode_escape_into(bytes, at, &mut out, write)?,
+            0 => (read, write) = unicode_escape_into(bytes, at, out, write)?,
             decoded => {
-                *out.get_mut(write).ok_or(NotAString::BadEscape)? = decoded;
+                out[write] = decoded;
                 read = at + 2;
                 write += 1;
             }
         }
     }
-    out.truncate(write);
-    // Valid UTF-8 copied in whole characters plus encoded escapes: this check cannot fail, and
-    // keeps the crate free of `unsafe`.
-    String::from_utf8(out).map_err(|_| NotAString::BadEscape)
 }
 
 /// What each one-character escape (`\n`, `\"` ...) stands for; 0 for the others.
@@ -737,6 +791,31 @@ mod tests {
         })
     }
 
+    /// Text that starts like a JSON string (mostly): plain runs, every kind of escape, valid or
+    /// not, surrogates paired or lone, quotes, and text after the string.
+    fn string_like() -> impl Strategy<Value = String> {
+        let piece = prop_oneof![
+            "[a-z {}:,é中😀]{0,12}",
+            Just("\\\"".to_owned()),
+            Just("\\\\".to_owned()),
+            Just("\\n".to_owned()),
+            Just("\\/".to_owned()),
+            Just("\\u00e9".to_owned()),
+            Just("\\ud83d\\ude00".to_owned()),
+            Just("\\ud83d".to_owned()),
+            Just("\\udc00".to_owned()),
+            Just("\\u12".to_owned()),
+            Just("\\x".to_owned()),
+            Just("\\".to_owned()),
+            Just("\"".to_owned()),
+        ];
+        (
+            prop_oneof![9 => Just("\""), 1 => Just(""), 1 => Just("{")],
+            prop::collection::vec(piece, 0..12),
+        )
+            .prop_map(|(open, pieces)| format!("{open}{}", pieces.concat()))
+    }
+
     proptest! {
         /// The word-at-a-time searches find what a byte loop finds, from any start.
         #[test]
@@ -749,6 +828,29 @@ mod tests {
             };
             prop_assert_eq!(quote_or_backslash(&bytes, start), naive(&|b| b == b'"' || b == b'\\'));
             prop_assert_eq!(string_stop(&bytes, start), naive(&|b| b == b'"' || b == b'\\' || b < 0x20));
+        }
+
+        /// Decoding a string in the pass that finds its end gives what finding its end, then
+        /// decoding it, gives: the same length and text, or `None` with nothing written. One
+        /// scratch buffer serves both strings, so what the first left in it cannot leak.
+        #[test]
+        fn decoding_while_finding_the_end_matches_doing_both(
+            first in string_like(),
+            second in string_like(),
+        ) {
+            let mut scratch = Vec::new();
+            for raw in [&first, &second] {
+                let expected = value_len(raw)
+                    .filter(|_| raw.starts_with('"'))
+                    .and_then(|len| string(&raw[..len]).ok().map(|text| (len, text.into_owned())));
+                let mut out = String::from("kept");
+                let len = decode_string_into(raw, &mut scratch, &mut out);
+                let actual = len.map(|len| (len, out["kept".len()..].to_owned()));
+                prop_assert_eq!(&actual, &expected, "{:?}", raw);
+                if actual.is_none() {
+                    prop_assert_eq!(out, "kept");
+                }
+            }
         }
 
         /// On any valid JSON object, the scanner finds the same members as serde_json, pretty

@@ -20,6 +20,7 @@ mod sqs;
 
 use std::borrow::Cow;
 use std::fmt;
+use std::ops::Range;
 
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -119,12 +120,18 @@ pub trait BatchSource: sealed::Sealed + Sized + Send + Sync + 'static {
         None
     }
 
-    /// The payload's text as a compact event keeps it, decoded, when the source's payload is
-    /// a JSON string that reads the same decoded (SQS bodies); `None` keeps the raw value,
-    /// also when it does not decode, so that reading it later fails as it would have.
+    /// Reads the header of the record that starts `rest` as [`read_header`](Self::read_header)
+    /// does, for a compact event, which keeps the payload decoded when it is a JSON string that
+    /// reads the same decoded (SQS bodies): the source appends the decoded text to
+    /// `payloads.text` in the same pass and says where it is. `None` keeps the raw value (the
+    /// default), also when it does not decode, so that reading it later fails as it would have.
     #[doc(hidden)]
-    fn decoded_payload(_raw: &str) -> Option<Cow<'_, str>> {
-        None
+    fn read_compact_header<'e>(
+        rest: &'e str,
+        payloads: DecodedPayloads<'_>,
+    ) -> (RecordHeader<'e>, Option<Range<usize>>) {
+        let _ = payloads;
+        (Self::read_header(rest), None)
     }
 
     /// Builds the response that reports these identifiers as failed, in this order.
@@ -204,6 +211,16 @@ mod sealed {
     impl Sealed for super::Kinesis {}
     impl Sealed for super::DynamoDb {}
     impl Sealed for super::Kafka {}
+}
+
+/// Where a compact event keeps the payloads it decodes while reading its records.
+#[doc(hidden)]
+#[derive(Debug)]
+pub struct DecodedPayloads<'b> {
+    /// The compact event's text, which a decoded payload is appended to.
+    pub(crate) text: &'b mut String,
+    /// Room to decode into, reused from record to record.
+    pub(crate) scratch: &'b mut Vec<u8>,
 }
 
 /// What the processor keeps of a record for the whole batch: read straight from the record's
@@ -456,7 +473,7 @@ pub(crate) fn pick_prefix<'e, const N: usize>(
 /// [`pick_prefix`], handing each named member's value (the text from its start) to `read`,
 /// which may read it and return its length; when it returns `None` the scanner finds the
 /// length.
-fn pick_prefix_reading<'e, const N: usize>(
+pub(crate) fn pick_prefix_reading<'e, const N: usize>(
     rest: &'e str,
     names: [&str; N],
     what: &str,

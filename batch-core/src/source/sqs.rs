@@ -2,8 +2,11 @@
 
 use std::borrow::Cow;
 use std::fmt;
+use std::ops::Range;
 
-use super::{BatchSource, JsonBytes, JsonPayload, RecordHeader, pick, pick_prefix};
+use super::{
+    BatchSource, DecodedPayloads, JsonBytes, JsonPayload, RecordHeader, pick, pick_prefix_reading,
+};
 use crate::error::{RecordError, RecordErrorKind};
 use crate::scan;
 use aws_lambda_events::sqs::{BatchItemFailure, SqsBatchResponse, SqsMessage};
@@ -34,38 +37,32 @@ impl BatchSource for Sqs {
     type Response = SqsBatchResponse;
 
     fn read_header(rest: &str) -> RecordHeader<'_> {
-        let fields = [
-            "messageId",
-            "eventSource",
-            "attributes",
-            "body",
-            "receiptHandle",
-            "eventSourceARN",
-        ];
-        let (picked, len) = match pick_prefix(rest, fields, "the record") {
-            (Ok(picked), len) => (picked, len),
-            (Err(reason), len) => return RecordHeader::unreadable(reason, len),
-        };
-        let [
-            message_id,
-            event_source,
-            attributes,
-            body,
-            receipt,
-            queue_arn,
-        ] = picked.values;
-        let mut header = RecordHeader {
-            ordering: attributes,
-            payload: body,
-            receipt,
-            queue_arn,
-            len,
-            ..RecordHeader::default()
-        };
-        header.note_duplicates(&picked, fields, "the record");
-        header.read_id(message_id, Self::ID_FIELD);
-        header.check_event_source(event_source, Self::EVENT_SOURCE);
-        header
+        read_header_reading(rest, |_, _| None)
+    }
+
+    /// Unescapes the body in the pass that finds its end: each body is crossed once less than
+    /// by finding its end, then decoding it.
+    fn read_compact_header<'e>(
+        rest: &'e str,
+        payloads: DecodedPayloads<'_>,
+    ) -> (RecordHeader<'e>, Option<Range<usize>>) {
+        let start = payloads.text.len();
+        let mut decoded = 0;
+        let header = read_header_reading(rest, |field, value| {
+            if field != BODY {
+                return None;
+            }
+            let len = scan::decode_string_into(value, payloads.scratch, payloads.text)?;
+            decoded += 1;
+            Some(len)
+        });
+        // A body given twice, or a record that does not read, keeps no payload.
+        if decoded == 1 && header.payload.is_some() {
+            (header, Some(start..payloads.text.len()))
+        } else {
+            payloads.text.truncate(start);
+            (header, None)
+        }
     }
 
     fn ordering_key(raw: &str) -> Result<Option<Cow<'_, str>>, String> {
@@ -95,11 +92,6 @@ impl BatchSource for Sqs {
         })
     }
 
-    /// Escapes take a sixth of a body that holds JSON; the body is unescaped once, here.
-    fn decoded_payload(raw: &str) -> Option<Cow<'_, str>> {
-        scan::string(raw).ok()
-    }
-
     fn response<'a>(failed: impl Iterator<Item = &'a str>) -> SqsBatchResponse {
         let mut response = SqsBatchResponse::default();
         response.batch_item_failures = failed
@@ -111,6 +103,49 @@ impl BatchSource for Sqs {
             .collect();
         response
     }
+}
+
+/// Where `body` is among the fields [`read_header_reading`] picks.
+const BODY: usize = 3;
+
+/// Reads an SQS record's header, handing the picked fields' values to `read` as
+/// [`pick_prefix_reading`] does.
+fn read_header_reading<'e>(
+    rest: &'e str,
+    read: impl FnMut(usize, &'e str) -> Option<usize>,
+) -> RecordHeader<'e> {
+    let fields = [
+        "messageId",
+        "eventSource",
+        "attributes",
+        "body",
+        "receiptHandle",
+        "eventSourceARN",
+    ];
+    let (picked, len) = match pick_prefix_reading(rest, fields, "the record", read) {
+        (Ok(picked), len) => (picked, len),
+        (Err(reason), len) => return RecordHeader::unreadable(reason, len),
+    };
+    let [
+        message_id,
+        event_source,
+        attributes,
+        body,
+        receipt,
+        queue_arn,
+    ] = picked.values;
+    let mut header = RecordHeader {
+        ordering: attributes,
+        payload: body,
+        receipt,
+        queue_arn,
+        len,
+        ..RecordHeader::default()
+    };
+    header.note_duplicates(&picked, fields, "the record");
+    header.read_id(message_id, Sqs::ID_FIELD);
+    header.check_event_source(event_source, Sqs::EVENT_SOURCE);
+    header
 }
 
 /// What the SQS API needs to act on one message of the batch after it ran: its receipt handle,
