@@ -5,13 +5,11 @@ use std::collections::HashSet;
 use std::fmt;
 
 use aws_lambda_events::kafka::KafkaRecord;
-use base64::Engine;
-use base64::engine::general_purpose::STANDARD as BASE64;
 use serde::{Deserialize, Serialize};
 
 use super::records::event_object;
 use super::{BatchSource, JsonBytes, JsonPayload, RecordHeader, StreamSource, TombstonePayload};
-use super::{base64_problem, pick, pick_prefix, source_name};
+use super::{base64_payload, pick, pick_prefix, source_name};
 use crate::error::{BatchError, RecordError, RecordErrorKind};
 use crate::event::EventText;
 use crate::scan::{self, ArrayCursor, Kind};
@@ -236,11 +234,7 @@ impl JsonPayload for Kafka {
                 format!("{record}: `value` {reason}"),
             )
         };
-        let text = scan::string(value).map_err(|why| malformed(why.describe()))?;
-        BASE64
-            .decode(text.as_bytes())
-            .map(JsonBytes::Bytes)
-            .map_err(|e| malformed(base64_problem(&e)))
+        base64_payload(value, malformed)
     }
 }
 

@@ -3,11 +3,8 @@
 use std::borrow::Cow;
 use std::fmt;
 
-use base64::Engine;
-use base64::engine::general_purpose::STANDARD as BASE64;
-
 use super::{
-    BatchSource, JsonBytes, JsonPayload, RecordHeader, base64_problem, read_stream_header,
+    BatchSource, JsonBytes, JsonPayload, RecordHeader, base64_payload, read_stream_header,
 };
 use crate::error::{RecordError, RecordErrorKind};
 use crate::scan;
@@ -92,12 +89,7 @@ impl JsonPayload for Kinesis {
                 format!("{record}: `kinesis.data` {reason}"),
             )
         };
-        let text = scan::string(data).map_err(|why| malformed(why.describe()))?;
-        // The same decoder and alphabet aws_lambda_events uses for `KinesisRecord::data`.
-        BASE64
-            .decode(text.as_bytes())
-            .map(JsonBytes::Bytes)
-            .map_err(|e| malformed(base64_problem(&e)))
+        base64_payload(data, malformed)
     }
 }
 

@@ -28,6 +28,8 @@ use serde::de::DeserializeOwned;
 use crate::error::{BatchError, RecordError};
 use crate::event::EventText;
 use crate::scan::{self, Kind};
+use base64::Engine;
+use base64::engine::general_purpose::STANDARD as BASE64;
 
 pub use dynamodb::DynamoDb;
 pub use kafka::{Kafka, KafkaBatchItemFailure, KafkaEventResponse, KafkaItemIdentifier};
@@ -325,9 +327,28 @@ pub(crate) fn source_name(found: &str) -> &'static str {
         .unwrap_or("another source")
 }
 
+/// The bytes of a payload written as a base64 JSON string (Kinesis `data`, Kafka `value`),
+/// with the decoder and alphabet `aws_lambda_events` uses; `malformed` words why it is not one.
+pub(crate) fn base64_payload<'e>(
+    raw: &str,
+    malformed: impl Fn(String) -> RecordError,
+) -> Result<JsonBytes<'e>, RecordError> {
+    // Base64 holds no backslash, so text that decodes as it is written had no escape to undo:
+    // the string is not searched for one first.
+    let plain = raw.strip_prefix('"').and_then(|s| s.strip_suffix('"'));
+    if let Some(Ok(bytes)) = plain.map(|text| BASE64.decode(text)) {
+        return Ok(JsonBytes::Bytes(bytes));
+    }
+    let text = scan::string(raw).map_err(|why| malformed(why.describe()))?;
+    BASE64
+        .decode(text.as_bytes())
+        .map(JsonBytes::Bytes)
+        .map_err(|e| malformed(base64_problem(&e)))
+}
+
 /// Why base64 (Kinesis `data`, Kafka `value`) does not decode, by position, without the
 /// offending byte, which is payload.
-pub(crate) fn base64_problem(error: &base64::DecodeError) -> String {
+fn base64_problem(error: &base64::DecodeError) -> String {
     match error {
         base64::DecodeError::InvalidByte(offset, _) => {
             format!("is not valid base64: a byte at offset {offset} is not in its alphabet")
@@ -522,6 +543,36 @@ pub(crate) fn pick_prefix_reading<'e, const N: usize>(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A base64 payload decodes whether or not its string is written with escapes, and one
+    /// that does not decode says why, escaped or not.
+    #[test]
+    fn base64_payloads_decode_as_written_or_unescaped() {
+        let decode = |raw: &str| match base64_payload(raw, |why| {
+            RecordError::new(crate::error::RecordErrorKind::Malformed, why)
+        }) {
+            Ok(bytes) => Ok(bytes.as_bytes().to_vec()),
+            Err(error) => Err(error.to_string()),
+        };
+        assert_eq!(decode(r#""e30=""#), Ok(b"{}".to_vec()));
+        assert_eq!(decode(r#""P/8=""#), Ok(vec![0x3f, 0xff]));
+        assert_eq!(decode(r#""P\/8=""#), Ok(vec![0x3f, 0xff]), "an escaped slash");
+        assert_eq!(decode(r#""\u0065\u0033\u0030=""#), Ok(b"{}".to_vec()));
+        assert_eq!(
+            decode(r#""e30*""#),
+            Err("is not valid base64: a byte at offset 3 is not in its alphabet".to_owned())
+        );
+        assert_eq!(
+            decode(r#""e\/3*""#),
+            Err("is not valid base64: a byte at offset 3 is not in its alphabet".to_owned()),
+            "offsets count the unescaped text"
+        );
+        assert_eq!(
+            decode(r#""e3\x""#),
+            Err(scan::string(r#""e3\x""#).unwrap_err().describe())
+        );
+        assert_eq!(decode("12"), Err(scan::string("12").unwrap_err().describe()));
+    }
 
     #[test]
     fn empty_or_non_string_ids_are_not_identifiers() {
