@@ -430,12 +430,17 @@ pub(crate) fn key_is(raw_key: &str, name: &str) -> bool {
 
 /// Which of `names` a raw key (escapes kept) is, decoding its escapes at most once.
 pub(crate) fn key_position(raw_key: &str, names: &[&str]) -> Option<usize> {
-    if has_backslash(raw_key) {
-        let key = unescape(raw_key).ok()?;
-        names.iter().position(|name| *name == key)
-    } else {
-        names.iter().position(|name| *name == raw_key)
+    // The names hold no escape, so a key written as one of them is that name; only a key that
+    // is not, and is written longer than a name (an escape is longer than its character), is
+    // searched for an escape.
+    if let Some(found) = names.iter().position(|name| *name == raw_key) {
+        return Some(found);
     }
+    if !names.iter().any(|name| name.len() < raw_key.len()) || !has_backslash(raw_key) {
+        return None;
+    }
+    let key = unescape(raw_key).ok()?;
+    names.iter().position(|name| *name == key)
 }
 
 /// Whether a short text (a key) holds a backslash: a plain loop, as keys are too short for a
@@ -713,6 +718,29 @@ mod tests {
         assert_eq!(fields(r#"{"a" 1}"#).collect::<Vec<_>>(), [None]);
         assert_eq!(elements(r#"[{"a": 1"#).collect::<Vec<_>>(), [None]);
         assert_eq!(fields("[1]").count(), 0);
+    }
+
+    #[test]
+    fn keys_are_found_written_plainly_or_with_escapes() {
+        let names = ["body", "messageId", "id"];
+        assert_eq!(key_position("body", &names), Some(0));
+        assert_eq!(key_position("id", &names), Some(2));
+        assert_eq!(key_position(r"\u0062ody", &names), Some(0));
+        assert_eq!(key_position(r"message\u0049d", &names), Some(1));
+        assert_eq!(key_position(r"\u0069d", &names), Some(2));
+        assert_eq!(
+            key_position(r"\u0069", &names),
+            None,
+            "a shorter name is no match"
+        );
+        assert_eq!(key_position("bodies", &names), None);
+        assert_eq!(key_position("x", &names), None);
+        assert_eq!(
+            key_position(r"bo\dy", &names),
+            None,
+            "an escape that is not JSON"
+        );
+        assert_eq!(key_position(r"\u0062\u006f\u0064\u0079", &names), Some(0));
     }
 
     #[test]

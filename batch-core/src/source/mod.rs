@@ -556,7 +556,11 @@ mod tests {
         };
         assert_eq!(decode(r#""e30=""#), Ok(b"{}".to_vec()));
         assert_eq!(decode(r#""P/8=""#), Ok(vec![0x3f, 0xff]));
-        assert_eq!(decode(r#""P\/8=""#), Ok(vec![0x3f, 0xff]), "an escaped slash");
+        assert_eq!(
+            decode(r#""P\/8=""#),
+            Ok(vec![0x3f, 0xff]),
+            "an escaped slash"
+        );
         assert_eq!(decode(r#""\u0065\u0033\u0030=""#), Ok(b"{}".to_vec()));
         assert_eq!(
             decode(r#""e30*""#),
@@ -571,7 +575,10 @@ mod tests {
             decode(r#""e3\x""#),
             Err(scan::string(r#""e3\x""#).unwrap_err().describe())
         );
-        assert_eq!(decode("12"), Err(scan::string("12").unwrap_err().describe()));
+        assert_eq!(
+            decode("12"),
+            Err(scan::string("12").unwrap_err().describe())
+        );
     }
 
     #[test]
