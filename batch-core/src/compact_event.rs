@@ -104,6 +104,7 @@ impl<S: BatchSource> CompactEvent<S> {
             source: PhantomData,
         };
         let mut scratch = Vec::new();
+        let validated = event.validated;
         let read = S::for_each_record(event, |rest| {
             let payloads = DecodedPayloads {
                 text: &mut this.text,
@@ -118,7 +119,7 @@ impl<S: BatchSource> CompactEvent<S> {
                 });
             }
             let len = header.len;
-            let kept = this.keep(header, decoded);
+            let kept = this.keep(header, decoded, validated);
             this.records.push(kept);
             Ok(len)
         });
@@ -140,8 +141,14 @@ impl<S: BatchSource> CompactEvent<S> {
     }
 
     /// Keeps what the processor reads of a record; `decoded` is where its payload was already
-    /// written, decoded, while the record was read.
-    fn keep(&mut self, header: RecordHeader<'_>, decoded: Option<Range<usize>>) -> KeptRecord {
+    /// written, decoded, while the record was read; `validated`, whether the event's text is
+    /// known to be valid JSON.
+    fn keep(
+        &mut self,
+        header: RecordHeader<'_>,
+        decoded: Option<Range<usize>>,
+        validated: bool,
+    ) -> KeptRecord {
         let mut push = |field: Option<&str>| {
             field.map(|field| {
                 let start = self.text.len();
@@ -149,7 +156,9 @@ impl<S: BatchSource> CompactEvent<S> {
                 Span::of_range(start..self.text.len())
             })
         };
-        let known_key = header.ordering.and_then(S::compact_key);
+        let known_key = header
+            .ordering
+            .and_then(|raw| S::compact_key(raw, validated));
         let (ordering, key) = match known_key {
             Some(Ok(key)) => (None, Some(Ok(push(key.as_deref())))),
             Some(Err(why)) => (None, Some(Err(why.into_boxed_str()))),

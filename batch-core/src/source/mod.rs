@@ -116,9 +116,10 @@ pub trait BatchSource: sealed::Sealed + Sized + Send + Sync + 'static {
 
     /// The ordering key read from the raw ordering field, where a compact event keeps the key
     /// instead of the field: `Some` of what [`ordering_key`](Self::ordering_key) gives, or
-    /// `None` to keep the field (the default).
+    /// `None` to keep the field (the default). `validated` says whether the event's text is
+    /// known to be valid JSON.
     #[doc(hidden)]
-    fn compact_key(_raw: &str) -> Option<Result<Option<Cow<'_, str>>, String>> {
+    fn compact_key(_raw: &str, _validated: bool) -> Option<Result<Option<Cow<'_, str>>, String>> {
         None
     }
 

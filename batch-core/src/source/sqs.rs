@@ -3,6 +3,9 @@
 use std::borrow::Cow;
 use std::fmt;
 use std::ops::Range;
+use std::sync::LazyLock;
+
+use memchr::memmem;
 
 use super::{
     BatchSource, DecodedPayloads, JsonBytes, JsonPayload, RecordHeader, pick, pick_prefix_reading,
@@ -78,17 +81,13 @@ impl BatchSource for Sqs {
     }
 
     /// `attributes` holds a dozen members, of which the key reads one: the group is kept,
-    /// not the field. A standard queue's records have none, which is told without reading
-    /// the members.
-    fn compact_key(raw: &str) -> Option<Result<Option<Cow<'_, str>>, String>> {
-        // Without a backslash no key is escaped, so a key that is not written out is not there.
-        let plainly_without_group = scan::Kind::of(raw) == scan::Kind::Object
-            && !raw.contains('\\')
-            && !raw.contains("\"MessageGroupId\"");
-        Some(if plainly_without_group {
-            Ok(None)
-        } else {
-            Self::ordering_key(raw)
+    /// not the field. In valid JSON with nothing escaped the group is found without reading
+    /// the members ([`plainly_written_group`]).
+    fn compact_key(raw: &str, validated: bool) -> Option<Result<Option<Cow<'_, str>>, String>> {
+        let plain = validated && scan::Kind::of(raw) == scan::Kind::Object;
+        Some(match plain.then(|| plainly_written_group(raw)).flatten() {
+            Some(group) => Ok(group.filter(|group| !group.is_empty()).map(Cow::Borrowed)),
+            None => Self::ordering_key(raw),
         })
     }
 
@@ -103,6 +102,36 @@ impl BatchSource for Sqs {
             .collect();
         response
     }
+}
+
+/// The group of an `attributes` object that is valid JSON, found by searching for the quoted
+/// name rather than reading the members (`Some(None)`: no group); `None` when that does not
+/// settle it: an escape, a nested value, the name given twice, a group that is not a string.
+///
+/// Without escapes a name is written as it reads, so a name not written out is not there; and
+/// a string cannot hold a quote, so the quoted name is a whole string, and a name when a colon
+/// follows. With nothing nested, it is one of the object's own.
+fn plainly_written_group(raw: &str) -> Option<Option<&str>> {
+    static GROUP_NAME: LazyLock<memmem::Finder<'static>> =
+        LazyLock::new(|| memmem::Finder::new("\"MessageGroupId\""));
+    let Some(at) = GROUP_NAME.find(raw.as_bytes()) else {
+        return memchr::memchr(b'\\', raw.as_bytes())
+            .is_none()
+            .then_some(None);
+    };
+    let members = raw.as_bytes().get(1..)?;
+    let after = raw.get(at + GROUP_NAME.needle().len()..)?;
+    if memchr::memchr3(b'\\', b'{', b'[', members).is_some()
+        || GROUP_NAME.find(after.as_bytes()).is_some()
+    {
+        return None;
+    }
+    let string = after
+        .trim_start()
+        .strip_prefix(':')?
+        .trim_start()
+        .strip_prefix('"')?;
+    string.find('"').map(|end| Some(&string[..end]))
 }
 
 /// Where `body` is among the fields [`read_header_reading`] picks.
@@ -256,6 +285,54 @@ impl JsonPayload for Sqs {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    proptest::proptest! {
+        /// On any `attributes` object that is valid JSON, the compact event's quick reading of
+        /// the group gives what reading the members gives: names escaped or not, given twice,
+        /// nested, groups of every JSON type, white space anywhere.
+        #[test]
+        fn the_group_found_by_search_is_the_group_read_member_by_member(
+            members in proptest::collection::vec((
+                proptest::sample::select(vec![
+                    r#""MessageGroupId""#, r#""Message\u0047roupId""#, r#""SenderId""#,
+                    r#""MessageGroupIdX""#, r#""x""#,
+                ]),
+                proptest::sample::select(vec![
+                    r#""g1""#, r#""""#, r#""a\"b""#, r#""\u0067""#, "1", "null", "true",
+                    r#"{"MessageGroupId":"n"}"#, r#"["x"]"#, r#""MessageGroupId""#,
+                    r#""{[""#, r#""}""#, r#""MessageGroupId:""#,
+                ]),
+                proptest::sample::select(vec!["", " ", "\n "]),
+            ), 0..6),
+        ) {
+            let raw = format!(
+                "{{{}}}",
+                members.iter().map(|(k, v, ws)| format!("{ws}{k}{ws}:{ws}{v}{ws}")).collect::<Vec<_>>().join(",")
+            );
+            serde_json::from_str::<serde_json::Value>(&raw).expect("valid JSON");
+            proptest::prop_assert_eq!(Sqs::compact_key(&raw, true), Some(Sqs::ordering_key(&raw)), "{}", raw);
+        }
+    }
+
+    #[test]
+    fn the_group_is_found_by_search_in_plain_attributes() {
+        let fifo = r#"{"ApproximateReceiveCount":"1","SenderId":"A:b","MessageGroupId":"customer-0001","MessageDeduplicationId":"d"}"#;
+        assert_eq!(plainly_written_group(fifo), Some(Some("customer-0001")));
+        assert_eq!(plainly_written_group(r#"{"SenderId":"A"}"#), Some(None));
+        assert_eq!(
+            plainly_written_group(r#"{"Message\u0047roupId":"g"}"#),
+            None
+        );
+        assert_eq!(
+            plainly_written_group(r#"{"a":{"MessageGroupId":"g"}}"#),
+            None
+        );
+        assert_eq!(plainly_written_group(r#"{"MessageGroupId":1}"#), None);
+        assert_eq!(
+            plainly_written_group(r#"{"MessageGroupId":"g","MessageGroupId":"h"}"#),
+            None
+        );
+    }
 
     fn header(text: &str) -> RecordHeader<'_> {
         Sqs::read_header(text)
