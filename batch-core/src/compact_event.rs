@@ -104,7 +104,6 @@ impl<S: BatchSource> CompactEvent<S> {
             source: PhantomData,
         };
         let mut scratch = Vec::new();
-        let validated = event.validated;
         let read = S::for_each_record(event, |rest| {
             let payloads = DecodedPayloads {
                 text: &mut this.text,
@@ -119,7 +118,7 @@ impl<S: BatchSource> CompactEvent<S> {
                 });
             }
             let len = header.len;
-            let kept = this.keep(header, decoded, validated);
+            let kept = this.keep(header, decoded);
             this.records.push(kept);
             Ok(len)
         });
@@ -141,14 +140,8 @@ impl<S: BatchSource> CompactEvent<S> {
     }
 
     /// Keeps what the processor reads of a record; `decoded` is where its payload was already
-    /// written, decoded, while the record was read; `validated`, whether the event's text is
-    /// known to be valid JSON.
-    fn keep(
-        &mut self,
-        header: RecordHeader<'_>,
-        decoded: Option<Range<usize>>,
-        validated: bool,
-    ) -> KeptRecord {
+    /// written, decoded, while the record was read.
+    fn keep(&mut self, header: RecordHeader<'_>, decoded: Option<Range<usize>>) -> KeptRecord {
         let mut push = |field: Option<&str>| {
             field.map(|field| {
                 let start = self.text.len();
@@ -156,9 +149,7 @@ impl<S: BatchSource> CompactEvent<S> {
                 Span::of_range(start..self.text.len())
             })
         };
-        let known_key = header
-            .ordering
-            .and_then(|raw| S::compact_key(raw, validated));
+        let known_key = header.ordering.and_then(S::compact_key);
         let (ordering, key) = match known_key {
             Some(Ok(key)) => (None, Some(Ok(push(key.as_deref())))),
             Some(Err(why)) => (None, Some(Err(why.into_boxed_str()))),
@@ -335,6 +326,8 @@ mod tests {
             r#"{"Records": [{"messageId": "a", "body": 5}, {"messageId": "b"}, {"messageId": "c", "body": null}]}"#,
             r#"{"Records": [{"messageId": "a", "messageId": "b", "body": "{}"}, {"messageId": 7, "body": "{}"}]}"#,
             r#"{"Records": [{"messageId": "a", "body": "\ud800"}, {"message\u0049d": "b", "body": "{\"n\": 2}"}]}"#,
+            r#"{"Records": [{"messageId": "a", "body": "{}", "body": null}, {"messageId": "b", "body": null, "body": "{}"},
+                {"messageId": "c", "body": "{}", "body": "{\"n\": 3}"}, {"messageId": "d", "body": "{\"n\": 4}"}]}"#,
             r#"{"Records": [{"messageId": "a", "body": "{}", "attributes": {"MessageGroupId": "g1"}},
                 {"messageId": "b", "body": "x", "attributes": {"MessageGroupId": "g1"}},
                 {"messageId": "c", "body": "{}", "attributes": {"MessageGroupId": "g2"}},

@@ -450,8 +450,10 @@ fn has_backslash(text: &str) -> bool {
 }
 
 fn hex4(bytes: &[u8], at: usize) -> Result<u32, NotAString> {
+    // Four hex digits, as JSON writes them (`from_str_radix` alone would take a sign too).
     let digits = bytes
         .get(at..at + 4)
+        .filter(|d| d.iter().all(u8::is_ascii_hexdigit))
         .and_then(|d| std::str::from_utf8(d).ok());
     digits
         .and_then(|d| u32::from_str_radix(d, 16).ok())
@@ -777,6 +779,11 @@ mod tests {
         );
         assert_eq!(string(r#""\x""#), Err(NotAString::BadEscape));
         assert_eq!(string(r#""\u12""#), Err(NotAString::BadEscape));
+        assert_eq!(
+            string(r#""\u+041""#),
+            Err(NotAString::BadEscape),
+            "a sign is no digit"
+        );
         assert_eq!(string("12"), Err(NotAString::Kind(Kind::Number)));
         assert_eq!(string("{}"), Err(NotAString::Kind(Kind::Object)));
         assert_eq!(
@@ -833,6 +840,7 @@ mod tests {
             Just("\\ud83d".to_owned()),
             Just("\\udc00".to_owned()),
             Just("\\u12".to_owned()),
+            Just("\\u+041".to_owned()),
             Just("\\x".to_owned()),
             Just("\\".to_owned()),
             Just("\"".to_owned()),

@@ -116,10 +116,10 @@ pub trait BatchSource: sealed::Sealed + Sized + Send + Sync + 'static {
 
     /// The ordering key read from the raw ordering field, where a compact event keeps the key
     /// instead of the field: `Some` of what [`ordering_key`](Self::ordering_key) gives, or
-    /// `None` to keep the field (the default). `validated` says whether the event's text is
-    /// known to be valid JSON.
+    /// `None` to keep the field (the default). The field is valid JSON: every event's text is
+    /// validated before its records are read.
     #[doc(hidden)]
-    fn compact_key(_raw: &str, _validated: bool) -> Option<Result<Option<Cow<'_, str>>, String>> {
+    fn compact_key(_raw: &str) -> Option<Result<Option<Cow<'_, str>>, String>> {
         None
     }
 
@@ -608,6 +608,21 @@ mod tests {
             decode("12"),
             Err(scan::string("12").unwrap_err().describe())
         );
+        // Where the two decoders could part: bits left over in the last symbol, and padding.
+        for (text, offset) in [("AB==", 1), ("AAB=", 2), ("A/==", 1)] {
+            assert_eq!(
+                decode(&format!("\"{text}\"")),
+                Err(format!(
+                    "is not valid base64: the last symbol, at offset {offset}, has bits left over"
+                )),
+                "{text}"
+            );
+        }
+        assert_eq!(decode(r#""AAAB""#), Ok(vec![0, 0, 1]));
+        for text in ["AA=", "A===", "AA=A", "=AAA", "AAA=A"] {
+            assert!(decode(&format!("\"{text}\"")).is_err(), "{text}");
+            assert!(BASE64.decode(text).is_err(), "{text}");
+        }
     }
 
     #[test]

@@ -83,8 +83,8 @@ impl BatchSource for Sqs {
     /// `attributes` holds a dozen members, of which the key reads one: the group is kept,
     /// not the field. In valid JSON with nothing escaped the group is found without reading
     /// the members ([`plainly_written_group`]).
-    fn compact_key(raw: &str, validated: bool) -> Option<Result<Option<Cow<'_, str>>, String>> {
-        let plain = validated && scan::Kind::of(raw) == scan::Kind::Object;
+    fn compact_key(raw: &str) -> Option<Result<Option<Cow<'_, str>>, String>> {
+        let plain = scan::Kind::of(raw) == scan::Kind::Object;
         Some(match plain.then(|| plainly_written_group(raw)).flatten() {
             Some(group) => Ok(group.filter(|group| !group.is_empty()).map(Cow::Borrowed)),
             None => Self::ordering_key(raw),
@@ -105,8 +105,9 @@ impl BatchSource for Sqs {
 }
 
 /// The group of an `attributes` object that is valid JSON, found by searching for the quoted
-/// name rather than reading the members (`Some(None)`: no group); `None` when that does not
-/// settle it: an escape, a nested value, the name given twice, a group that is not a string.
+/// name rather than reading the members (`Some(None)`: no group); `None`, to read the members,
+/// whenever the text holds a backslash, `{` or `[` after its first byte, or the quoted name
+/// more than once, or when the group is not a string.
 ///
 /// Without escapes a name is written as it reads, so a name not written out is not there; and
 /// a string cannot hold a quote, so the quoted name is a whole string, and a name when a colon
@@ -134,7 +135,17 @@ fn plainly_written_group(raw: &str) -> Option<Option<&str>> {
     string.find('"').map(|end| Some(&string[..end]))
 }
 
-/// Where `body` is among the fields [`read_header_reading`] picks.
+/// The fields [`read_header_reading`] picks from a record.
+const FIELDS: [&str; 6] = [
+    "messageId",
+    "eventSource",
+    "attributes",
+    "body",
+    "receiptHandle",
+    "eventSourceARN",
+];
+
+/// Where `body` is in [`FIELDS`].
 const BODY: usize = 3;
 
 /// Reads an SQS record's header, handing the picked fields' values to `read` as
@@ -143,14 +154,7 @@ fn read_header_reading<'e>(
     rest: &'e str,
     read: impl FnMut(usize, &'e str) -> Option<usize>,
 ) -> RecordHeader<'e> {
-    let fields = [
-        "messageId",
-        "eventSource",
-        "attributes",
-        "body",
-        "receiptHandle",
-        "eventSourceARN",
-    ];
+    let fields = FIELDS;
     let (picked, len) = match pick_prefix_reading(rest, fields, "the record", read) {
         (Ok(picked), len) => (picked, len),
         (Err(reason), len) => return RecordHeader::unreadable(reason, len),
@@ -310,8 +314,13 @@ mod tests {
                 members.iter().map(|(k, v, ws)| format!("{ws}{k}{ws}:{ws}{v}{ws}")).collect::<Vec<_>>().join(",")
             );
             serde_json::from_str::<serde_json::Value>(&raw).expect("valid JSON");
-            proptest::prop_assert_eq!(Sqs::compact_key(&raw, true), Some(Sqs::ordering_key(&raw)), "{}", raw);
+            proptest::prop_assert_eq!(Sqs::compact_key(&raw), Some(Sqs::ordering_key(&raw)), "{}", raw);
         }
+    }
+
+    #[test]
+    fn the_body_is_the_field_decoded_while_it_is_read() {
+        assert_eq!(FIELDS[BODY], "body");
     }
 
     #[test]
