@@ -514,7 +514,8 @@ pub(crate) fn decode_string_into(
 /// Bodies that hold JSON have an escape every few bytes, so the text is copied a word at a
 /// time into a buffer with a word of room to spare: each word is written whole and the write
 /// position moves only up to its first quote or backslash, which costs less than finding each
-/// stretch's length first and copying it. The output is never longer than the input.
+/// stretch's length first and copying it. The output is never longer than the input, so the
+/// room is checked once per stretch that fits, not once per word ([`decode_words`]).
 fn decode_until_quote(
     bytes: &[u8],
     mut read: usize,
@@ -522,49 +523,86 @@ fn decode_until_quote(
     mut write: usize,
 ) -> Result<(usize, usize), NotAString> {
     loop {
-        // Room for a whole word, or an escape's character, at `write`.
-        if out.len() < write + 8 {
-            out.resize((write + 8).max(2 * out.len()).max(256), 0);
+        // Room for a whole word and an escape's character at `write`.
+        if out.len() < write + 16 {
+            out.resize((write + 16).max(2 * out.len()).max(256), 0);
         }
-        let at = match bytes.get(read..read + 8).map(<[u8; 8]>::try_from) {
-            Some(Ok(chunk)) => {
-                out[write..write + 8].copy_from_slice(&chunk);
-                let word = u64::from_le_bytes(chunk);
-                let found = matches(word, b'"') | matches(word, b'\\');
-                if found == 0 {
-                    read += 8;
-                    write += 8;
-                    continue;
+        // `bytes` can be read up to `end` with `out` written as it goes: `write` moves no
+        // further than `read` does.
+        let end = bytes.len().min(read + (out.len() - write));
+        (read, write) = decode_words(bytes, read, end, out, write);
+        match bytes.get(read) {
+            None | Some(b'"') => return Ok((read, write)),
+            Some(b'\\') => {
+                // Room for the escape's character, which the words before may have left short of.
+                if out.len() < write + 4 {
+                    out.resize(write + 16, 0);
                 }
-                let in_word = found.trailing_zeros() as usize / 8;
-                write += in_word;
-                read + in_word
+                match bytes.get(read + 1).map(|&b| SIMPLE_ESCAPES[usize::from(b)]) {
+                    None => return Err(NotAString::BadEscape),
+                    Some(0) => (read, write) = unicode_escape_into(bytes, read, out, write)?,
+                    Some(decoded) => {
+                        out[write] = decoded;
+                        read += 2;
+                        write += 1;
+                    }
+                }
             }
-            _ => match bytes.get(read) {
-                None => return Ok((read, write)),
-                Some(b'"' | b'\\') => read,
-                Some(&byte) => {
-                    out[write] = byte;
-                    read += 1;
-                    write += 1;
-                    continue;
-                }
-            },
-        };
-        if bytes[at] == b'"' {
-            return Ok((at, write));
+            // `end` was reached: make room and go on.
+            Some(_) => {}
         }
-        // The escape at `at`: one byte for the common ones, else a `\uXXXX` escape.
-        let escaped = bytes.get(at + 1).ok_or(NotAString::BadEscape)?;
-        match SIMPLE_ESCAPES[usize::from(*escaped)] {
-            0 => (read, write) = unicode_escape_into(bytes, at, out, write)?,
-            decoded => {
+    }
+}
+
+/// [`decode_until_quote`]'s inner loop, over `bytes[read..end]` where `out` has room for all of
+/// it and a word more: copies and decodes one-character escapes until a quote, a `\uXXXX`
+/// escape (or one that is not valid), or `end`.
+#[inline(always)]
+fn decode_words(
+    bytes: &[u8],
+    mut read: usize,
+    end: usize,
+    out: &mut [u8],
+    mut write: usize,
+) -> (usize, usize) {
+    while read + 8 <= end {
+        let Ok(chunk) = <[u8; 8]>::try_from(&bytes[read..read + 8]) else {
+            break;
+        };
+        out[write..write + 8].copy_from_slice(&chunk);
+        let word = u64::from_le_bytes(chunk);
+        let found = matches(word, b'"') | matches(word, b'\\');
+        if found == 0 {
+            read += 8;
+            write += 8;
+            continue;
+        }
+        let in_word = found.trailing_zeros() as usize / 8;
+        read += in_word;
+        write += in_word;
+        if bytes[read] == b'"' {
+            return (read, write);
+        }
+        match bytes.get(read + 1).map(|&b| SIMPLE_ESCAPES[usize::from(b)]) {
+            None | Some(0) => return (read, write),
+            Some(decoded) => {
                 out[write] = decoded;
-                read = at + 2;
+                read += 2;
                 write += 1;
             }
         }
     }
+    while read < end {
+        match bytes[read] {
+            b'"' | b'\\' => return (read, write),
+            byte => {
+                out[write] = byte;
+                read += 1;
+                write += 1;
+            }
+        }
+    }
+    (read, write)
 }
 
 /// What each one-character escape (`\n`, `\"` ...) stands for; 0 for the others.
@@ -850,6 +888,28 @@ mod tests {
             prop::collection::vec(piece, 0..12),
         )
             .prop_map(|(open, pieces)| format!("{open}{}", pieces.concat()))
+    }
+
+    /// A `\uXXXX` escape decodes wherever it falls against the scratch buffer's length, which
+    /// starts at 256 bytes and doubles: a character of four bytes written near its end makes
+    /// room rather than reading as a bad escape.
+    #[test]
+    fn an_escaped_character_decodes_at_every_offset_of_the_scratch_buffer() {
+        for escape in ["\\ud83d\\ude00", "\\u00e9", "\\u20ac", "\\n"] {
+            let expected: String = serde_json::from_str(&format!("\"{escape}\"")).unwrap();
+            for before in 0..600 {
+                let raw = format!("\"{}{escape}z\", \"next\": 1}}", "a".repeat(before));
+                let mut scratch = Vec::new();
+                let mut out = String::new();
+                let len = decode_string_into(&raw, &mut scratch, &mut out);
+                assert_eq!(
+                    len,
+                    Some(before + escape.len() + 3),
+                    "{escape} after {before}"
+                );
+                assert_eq!(out, format!("{}{expected}z", "a".repeat(before)));
+            }
+        }
     }
 
     proptest! {
