@@ -86,12 +86,21 @@ impl<'e, S: BatchSource> RecordCx<'e, S> {
 
     /// The full record, deserialized into the `aws_lambda_events` type on first use.
     ///
+    /// It is what `serde_json::from_str` gives on [`raw_json`](Self::raw_json). SQS records
+    /// are built by the scanner that already read their headers, which costs a fraction of
+    /// serde's derived reader; where a record holds anything that reader is not sure to read as
+    /// serde does (an escaped key, a member given twice, a binary message attribute), serde
+    /// reads it.
+    ///
     /// Fails the record when the record does not fit that type, e.g. a field of the wrong JSON
     /// type, with a message that names the field path and the expected type but never a value
     /// (serde's own message is kept in [`RecordError::payload_detail`]).
     pub fn record(&self) -> Result<&S::Record, RecordError> {
         self.record
             .get_or_init(|| {
+                if let Some(record) = S::read_record(self.raw) {
+                    return Ok(record);
+                }
                 serde_json::from_str(self.raw).map_err(|e| {
                     // Parsed again, only now that it failed, to say where without values (R14).
                     let redacted = redact::json_error::<S::Record>(self.raw.as_bytes());

@@ -507,6 +507,24 @@ pub(crate) fn decode_string_into(
     Some(quote + 1)
 }
 
+/// The JSON string at the start of `raw` (the text may go on after it), decoded into a new
+/// `String`, and its length; `None` when it is not a valid string. A string with no escape is
+/// copied as it is written, found by one search for its end; others are decoded as
+/// [`decode_string_into`] does, through `scratch`.
+pub(crate) fn owned_string_at(raw: &str, scratch: &mut Vec<u8>) -> Option<(String, usize)> {
+    let bytes = raw.as_bytes();
+    if bytes.first() != Some(&b'"') {
+        return None;
+    }
+    let stop = quote_or_backslash(bytes, 1)?;
+    if bytes[stop] == b'"' {
+        return Some((raw[1..stop].to_owned(), stop + 1));
+    }
+    let mut text = String::new();
+    let len = decode_string_into(raw, scratch, &mut text)?;
+    Some((text, len))
+}
+
 /// Copies string content from `bytes[read..]` to `out[write..]`, decoding its escapes, up to
 /// the first quote that is not escaped or the end of `bytes`; returns where it stopped in both.
 /// `out` grows as needed.

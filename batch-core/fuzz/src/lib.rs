@@ -21,6 +21,7 @@ use batch_core::source::{BatchSource, DynamoDb, Kafka, Kinesis, Sqs};
 use batch_core::testing::test_event;
 use batch_core::{
     BatchError, BatchEvent, BatchProcessor, Context, Json, RecordCx, RecordError, RecordHandler,
+    SqsMessage,
 };
 
 use model::{Id, Outcome};
@@ -165,7 +166,26 @@ macro_rules! json_handler {
         }
     )*};
 }
-json_handler!(Sqs, Kinesis, Kafka);
+json_handler!(Kinesis, Kafka);
+
+impl RecordHandler<Sqs> for FuzzHandler {
+    type Output = ();
+    async fn call(&self, record: &RecordCx<'_, Sqs>) -> Result<(), RecordError> {
+        // The whole record is read by the scanner where it can be: it must give what serde_json
+        // gives, and fail where serde_json fails.
+        let theirs = serde_json::from_str::<SqsMessage>(record.raw_json()).ok();
+        assert_eq!(
+            record.record().ok(),
+            theirs.as_ref(),
+            "{}",
+            record.raw_json()
+        );
+        self.handle(record, || {
+            record.extract::<Json<serde_json::Value>>().map(drop)
+        })
+        .await
+    }
+}
 
 impl RecordHandler<DynamoDb> for FuzzHandler {
     type Output = ();

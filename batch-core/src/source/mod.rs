@@ -17,6 +17,7 @@ mod kafka;
 mod kinesis;
 mod records;
 mod sqs;
+mod sqs_message;
 
 use std::borrow::Cow;
 use std::fmt;
@@ -135,6 +136,16 @@ pub trait BatchSource: sealed::Sealed + Sized + Send + Sync + 'static {
     ) -> (RecordHeader<'e>, Option<Range<usize>>) {
         let _ = payloads;
         (Self::read_header(rest), None)
+    }
+
+    /// Reads a whole record (`raw` is exactly its text) as `serde_json::from_str` reads
+    /// [`Self::Record`], where the source has a faster reader: `Some` only of what `serde_json`
+    /// gives, `None` to leave the record to `serde_json` (the default), which then also reports
+    /// any error.
+    #[doc(hidden)]
+    fn read_record(raw: &str) -> Option<Self::Record> {
+        let _ = raw;
+        None
     }
 
     /// Builds the response that reports these identifiers as failed, in this order.

@@ -91,6 +91,10 @@ impl BatchSource for Sqs {
         })
     }
 
+    fn read_record(raw: &str) -> Option<SqsMessage> {
+        super::sqs_message::read_message(raw)
+    }
+
     fn response<'a>(failed: impl Iterator<Item = &'a str>) -> SqsBatchResponse {
         let mut response = SqsBatchResponse::default();
         response.batch_item_failures = failed
