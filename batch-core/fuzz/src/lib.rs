@@ -21,7 +21,6 @@ use batch_core::source::{BatchSource, DynamoDb, Kafka, Kinesis, Sqs};
 use batch_core::testing::test_event;
 use batch_core::{
     BatchError, BatchEvent, BatchProcessor, Context, Json, RecordCx, RecordError, RecordHandler,
-    SqsMessage,
 };
 
 use model::{Id, Outcome};
@@ -166,25 +165,37 @@ macro_rules! json_handler {
         }
     )*};
 }
-json_handler!(Kinesis, Kafka);
+json_handler!(Kinesis);
 
-impl RecordHandler<Sqs> for FuzzHandler {
-    type Output = ();
-    async fn call(&self, record: &RecordCx<'_, Sqs>) -> Result<(), RecordError> {
-        // The whole record is read by the scanner where it can be: it must give what serde_json
-        // gives, and fail where serde_json fails.
-        let theirs = serde_json::from_str::<SqsMessage>(record.raw_json()).ok();
-        assert_eq!(
-            record.record().ok(),
-            theirs.as_ref(),
-            "{}",
-            record.raw_json()
-        );
-        self.handle(record, || {
-            record.extract::<Json<serde_json::Value>>().map(drop)
-        })
-        .await
-    }
+/// Sources whose whole records the scanner reads where it can: `record()` must give what
+/// serde_json gives, and fail where serde_json fails.
+macro_rules! record_checking_handler {
+    ($($source:ty),*) => {$(
+        impl RecordHandler<$source> for FuzzHandler {
+            type Output = ();
+            async fn call(&self, record: &RecordCx<'_, $source>) -> Result<(), RecordError> {
+                let raw = record.raw_json();
+                if serde_checkable(raw) {
+                    let theirs = serde_json::from_str::<<$source as BatchSource>::Record>(raw);
+                    assert_eq!(record.record().ok(), theirs.ok().as_ref(), "{raw}");
+                }
+                self.handle(record, || record.extract::<Json<serde_json::Value>>().map(drop)).await
+            }
+        }
+    )*};
+}
+record_checking_handler!(Sqs, Kafka);
+
+/// Whether serde_json can read `raw` as the record type without panicking: aws_lambda_events'
+/// Kafka timestamp panics on a fraction of a millisecond (written as a float or a string). The
+/// reader leaves such records to serde, so they are not compared.
+fn serde_checkable(raw: &str) -> bool {
+    let Ok(record) = serde_json::from_str::<serde_json::Value>(raw) else {
+        return true;
+    };
+    record
+        .get("timestamp")
+        .is_none_or(|t| t.is_i64() || t.is_u64() || !(t.is_number() || t.is_string()))
 }
 
 impl RecordHandler<DynamoDb> for FuzzHandler {

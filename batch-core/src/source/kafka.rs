@@ -204,6 +204,10 @@ impl BatchSource for Kafka {
         Ok(())
     }
 
+    fn read_record(raw: &str) -> Option<KafkaRecord> {
+        super::kafka_record::read_record(raw)
+    }
+
     fn response<'a>(failed: impl Iterator<Item = &'a str>) -> KafkaEventResponse {
         KafkaEventResponse {
             batch_item_failures: failed

@@ -14,7 +14,9 @@
 
 pub(crate) mod dynamodb;
 mod kafka;
+mod kafka_record;
 mod kinesis;
+mod record_reader;
 mod records;
 mod sqs;
 mod sqs_message;

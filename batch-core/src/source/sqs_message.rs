@@ -13,6 +13,7 @@ use std::sync::LazyLock;
 
 use aws_lambda_events::sqs::{SqsMessage, SqsMessageAttribute};
 
+use super::record_reader::{is_empty_array, keeps_only_its_fields, optional_string};
 use crate::scan::{self, Kind};
 
 /// The members of [`SqsMessage`], as serde names them.
@@ -31,19 +32,11 @@ const FIELDS: [&str; 10] = [
 const ATTRIBUTES: usize = 5;
 const MESSAGE_ATTRIBUTES: usize = 6;
 
-/// Whether `SqsMessage` keeps only the members above. With `aws_lambda_events`' feature
-/// `catch-all-fields` (which any crate of the application can turn on) it also keeps every other
-/// member, which this reader would drop, so it gives way to `serde_json` for good.
-static KEEPS_ONLY_ITS_FIELDS: LazyLock<bool> = LazyLock::new(|| {
-    let probe = r#"{"lambdaBatchProbe":1}"#;
-    serde_json::from_str::<SqsMessage>(probe)
-        .and_then(|message| serde_json::to_value(&message))
-        .is_ok_and(|value| value.get("lambdaBatchProbe").is_none())
-});
-
 /// The record `raw` (a JSON value, exactly the record's text) as `serde_json::from_str` reads
 /// it, or `None` when it should be left to `serde_json`.
 pub(super) fn read_message(raw: &str) -> Option<SqsMessage> {
+    static KEEPS_ONLY_ITS_FIELDS: LazyLock<bool> =
+        LazyLock::new(|| keeps_only_its_fields::<SqsMessage>("{}"));
     if Kind::of(raw) != Kind::Object || !*KEEPS_ONLY_ITS_FIELDS {
         return None;
     }
@@ -102,19 +95,6 @@ fn optional_string_field(message: &mut SqsMessage, index: usize) -> Option<&mut 
         9 => &mut message.aws_region,
         _ => return None,
     })
-}
-
-/// An `Option<String>` at the start of `value_on` (the text may go on after it): a string, or
-/// `null` for `None`; and its length.
-fn optional_string(value_on: &str, scratch: &mut Vec<u8>) -> Option<(Option<String>, usize)> {
-    match Kind::of(value_on) {
-        Kind::Null => Some((None, scan::value_len(value_on)?)),
-        Kind::String => {
-            let (text, len) = scan::owned_string_at(value_on, scratch)?;
-            Some((Some(text), len))
-        }
-        _ => None,
-    }
 }
 
 /// `attributes` at the start of `value_on` (the text may go on after it): an object of strings
@@ -230,14 +210,6 @@ fn message_attribute(
         fields.skip_value(len);
     }
     Some((attribute, fields.end()?))
-}
-
-/// Whether `value` (one whole JSON value) is `[]`.
-fn is_empty_array(value: &str) -> bool {
-    value
-        .strip_prefix('[')
-        .and_then(|rest| rest.strip_suffix(']'))
-        .is_some_and(|inside| inside.trim_ascii().is_empty())
 }
 
 #[cfg(test)]

@@ -1,0 +1,87 @@
+//! What the scanner's readers of whole records (`sqs_message`, `kafka_record`) share: each
+//! builds the `aws_lambda_events` record from the walk that read the record's header, and gives
+//! `None`, leaving the record to `serde_json`, wherever it is not sure to give what
+//! `serde_json` gives.
+
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+
+use crate::scan::{self, Kind};
+
+/// Whether the record type `T` keeps only its own members: `probe` is a minimal valid record
+/// of it, to which a member of another name is added. With `aws_lambda_events`' feature
+/// `catch-all-fields` (which any crate of the application can turn on) the types also keep every
+/// other member, which the readers would drop, so they give way to `serde_json` for good.
+pub(super) fn keeps_only_its_fields<T: DeserializeOwned + Serialize>(probe: &str) -> bool {
+    let probe = format!(r#"{{"lambdaBatchProbe":1,{}"#, &probe[1..]).replace(",}", "}");
+    serde_json::from_str::<T>(&probe)
+        .and_then(|record| serde_json::to_value(&record))
+        .is_ok_and(|value| value.get("lambdaBatchProbe").is_none())
+}
+
+/// An `Option<String>` at the start of `value_on` (the text may go on after it): a string, or
+/// `null` for `None`; and its length.
+pub(super) fn optional_string(
+    value_on: &str,
+    scratch: &mut Vec<u8>,
+) -> Option<(Option<String>, usize)> {
+    match Kind::of(value_on) {
+        Kind::Null => Some((None, scan::value_len(value_on)?)),
+        Kind::String => {
+            let (text, len) = scan::owned_string_at(value_on, scratch)?;
+            Some((Some(text), len))
+        }
+        _ => None,
+    }
+}
+
+/// Whether `value` (one whole JSON value) is `[]`.
+pub(super) fn is_empty_array(value: &str) -> bool {
+    value
+        .strip_prefix('[')
+        .and_then(|rest| rest.strip_suffix(']'))
+        .is_some_and(|inside| inside.trim_ascii().is_empty())
+}
+
+/// A JSON integer (one whole value) as serde reads it into `T`: written with digits only, and
+/// in `T`'s range; `None` for anything else: a fraction or an exponent, which serde refuses
+/// for an integer type, a number out of range, and `-0`, which serde_json reads as the float
+/// -0.0.
+pub(super) fn integer<T: std::str::FromStr>(value: &str) -> Option<T> {
+    let digits = value.strip_prefix('-').unwrap_or(value);
+    let negative_zero = digits.len() < value.len() && digits.starts_with('0');
+    if negative_zero || digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    value.parse().ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn integers_read_as_serde_reads_them_or_not_at_all() {
+        for value in [
+            "0", "-0", "7", "-7", "127", "-128", "128", "-129", "1.0", "1e2", "-", "", "x",
+        ] {
+            let theirs = serde_json::from_str::<i8>(value).ok();
+            match integer::<i8>(value) {
+                Some(ours) => assert_eq!(Some(ours), theirs, "{value}"),
+                None => assert!(theirs.is_none(), "{value}"),
+            }
+        }
+        assert_eq!(integer::<i64>("9223372036854775807"), Some(i64::MAX));
+        assert_eq!(integer::<i64>("9223372036854775808"), None);
+        assert_eq!(integer::<i8>("-128"), Some(-128));
+        assert_eq!(integer::<i8>("128"), None);
+    }
+
+    #[test]
+    fn an_empty_array_is_brackets_and_white_space_only() {
+        assert!(is_empty_array("[]"));
+        assert!(is_empty_array("[ \n ]"));
+        assert!(!is_empty_array("[1]"));
+        assert!(!is_empty_array("{}"));
+    }
+}
