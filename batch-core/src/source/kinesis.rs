@@ -60,6 +60,10 @@ impl BatchSource for Kinesis {
             .map_err(|why| format!("`kinesis.partitionKey` {}", why.describe()))
     }
 
+    fn read_record(raw: &str) -> Option<KinesisEventRecord> {
+        super::kinesis_record::read_record(raw)
+    }
+
     fn response<'a>(failed: impl Iterator<Item = &'a str>) -> KinesisEventResponse {
         let mut response = KinesisEventResponse::default();
         response.batch_item_failures = failed

@@ -16,6 +16,7 @@ pub(crate) mod dynamodb;
 mod kafka;
 mod kafka_record;
 mod kinesis;
+mod kinesis_record;
 mod record_reader;
 mod records;
 mod sqs;

@@ -1,0 +1,202 @@
+//! Reading a Kinesis record into [`KinesisEventRecord`] with the scanner, for handlers that
+//! take the whole record: as `sqs_message` does for SQS (see `record_reader`), `None` wherever
+//! it is not sure to give what `serde_json` gives.
+
+use std::sync::LazyLock;
+
+use aws_lambda_events::encodings::{Base64Data, SecondTimestamp};
+use aws_lambda_events::kinesis::{KinesisEncryptionType, KinesisEventRecord, KinesisRecord};
+use base64::Engine as _;
+use chrono::{TimeZone, Utc};
+
+use super::BASE64;
+use super::record_reader::{keeps_only_its_fields, optional_string};
+use crate::scan::{self, Kind};
+
+/// The members of [`KinesisEventRecord`], as serde names them.
+const FIELDS: [&str; 8] = [
+    "awsRegion",
+    "eventID",
+    "eventName",
+    "eventSource",
+    "eventSourceARN",
+    "eventVersion",
+    "invokeIdentityArn",
+    "kinesis",
+];
+const KINESIS: usize = 7;
+
+/// The members of [`KinesisRecord`], as serde names them.
+const KINESIS_FIELDS: [&str; 6] = [
+    "approximateArrivalTimestamp",
+    "data",
+    "encryptionType",
+    "partitionKey",
+    "sequenceNumber",
+    "kinesisSchemaVersion",
+];
+
+/// The record `raw` (exactly the record's text) as `serde_json::from_str` reads it, or `None`
+/// when it should be left to `serde_json`.
+pub(super) fn read_record(raw: &str) -> Option<KinesisEventRecord> {
+    static KEEPS_ONLY_ITS_FIELDS: LazyLock<bool> = LazyLock::new(|| {
+        keeps_only_its_fields::<KinesisEventRecord>(
+            r#"{"kinesis":{"approximateArrivalTimestamp":0,"data":""}}"#,
+        ) && keeps_only_its_fields::<KinesisRecord>(
+            r#"{"approximateArrivalTimestamp":0,"data":""}"#,
+        )
+    });
+    if Kind::of(raw) != Kind::Object || !*KEEPS_ONLY_ITS_FIELDS {
+        return None;
+    }
+    let mut record = KinesisEventRecord::default();
+    let mut seen = [false; FIELDS.len()];
+    let mut scratch = Vec::new();
+    let mut fields = scan::fields(raw);
+    while let Some(field) = fields.next_key() {
+        let (key, value_on) = field?;
+        let index = member_index(&FIELDS, key, &mut seen)?;
+        let len = match index {
+            Some(KINESIS) => {
+                let (kinesis, len) = kinesis_at(value_on, &mut scratch)?;
+                record.kinesis = kinesis;
+                len
+            }
+            Some(index) => {
+                let (text, len) = optional_string(value_on, &mut scratch)?;
+                *optional_string_field(&mut record, index)? = text;
+                len
+            }
+            // Unknown members are ignored, as serde ignores them.
+            None => scan::value_len(value_on)?,
+        };
+        fields.skip_value(len);
+    }
+    let len = fields.end()?;
+    (seen[KINESIS] && raw[len..].trim_ascii().is_empty()).then_some(record)
+}
+
+/// Which of `names` `key` is, noting it as seen; `None` (leave the record to serde) for a
+/// member given twice, which serde refuses, or a key written with an escape, which could name
+/// one.
+fn member_index<const N: usize>(
+    names: &[&str; N],
+    key: &str,
+    seen: &mut [bool; N],
+) -> Option<Option<usize>> {
+    match names.iter().position(|name| *name == key) {
+        Some(index) if std::mem::replace(&mut seen[index], true) => None,
+        Some(index) => Some(Some(index)),
+        None if key.contains('\\') => None,
+        None => Some(None),
+    }
+}
+
+/// The `Option<String>` member at `index` of [`FIELDS`].
+fn optional_string_field(
+    record: &mut KinesisEventRecord,
+    index: usize,
+) -> Option<&mut Option<String>> {
+    Some(match index {
+        0 => &mut record.aws_region,
+        1 => &mut record.event_id,
+        2 => &mut record.event_name,
+        3 => &mut record.event_source,
+        4 => &mut record.event_source_arn,
+        5 => &mut record.event_version,
+        6 => &mut record.invoke_identity_arn,
+        _ => return None,
+    })
+}
+
+/// `kinesis` at the start of `value_on` (the text may go on after it), and its length.
+fn kinesis_at(value_on: &str, scratch: &mut Vec<u8>) -> Option<(KinesisRecord, usize)> {
+    if Kind::of(value_on) != Kind::Object {
+        return None;
+    }
+    let mut kinesis = KinesisRecord::default();
+    let mut seen = [false; KINESIS_FIELDS.len()];
+    let mut fields = scan::fields(value_on);
+    while let Some(field) = fields.next_key() {
+        let (key, value_on) = field?;
+        let index = member_index(&KINESIS_FIELDS, key, &mut seen)?;
+        let len = match index {
+            Some(3 | 4) => {
+                // `partitionKey` and `sequenceNumber` are strings, `null` not taken.
+                let (text, len) = optional_string(value_on, scratch)?;
+                let text = text?;
+                if index == Some(3) {
+                    kinesis.partition_key = text;
+                } else {
+                    kinesis.sequence_number = text;
+                }
+                len
+            }
+            Some(5) => {
+                let (text, len) = optional_string(value_on, scratch)?;
+                kinesis.kinesis_schema_version = text;
+                len
+            }
+            Some(index) => {
+                let len = scan::value_len(value_on)?;
+                let value = &value_on[..len];
+                match index {
+                    0 => kinesis.approximate_arrival_timestamp = seconds(value)?,
+                    1 => kinesis.data = base64(value)?,
+                    _ => kinesis.encryption_type = encryption_type(value)?,
+                }
+                len
+            }
+            None => scan::value_len(value_on)?,
+        };
+        fields.skip_value(len);
+    }
+    let len = fields.end()?;
+    (seen[0] && seen[1]).then_some((kinesis, len))
+}
+
+/// `data`: a base64 string, decoded as `aws_lambda_events` decodes it (the `base64` crate's
+/// standard engine), by the vector decoder where that accepts it (it accepts exactly what the
+/// standard engine does, as `source::base64_payload` checks).
+fn base64(value: &str) -> Option<Base64Data> {
+    let plain = value.strip_prefix('"').and_then(|s| s.strip_suffix('"'));
+    let bytes = match plain.map(|text| base64_simd::STANDARD.decode_to_vec(text)) {
+        Some(Ok(bytes)) => bytes,
+        _ => BASE64.decode(scan::string(value).ok()?.as_bytes()).ok()?,
+    };
+    let mut data = Base64Data::default();
+    *data = bytes;
+    Some(data)
+}
+
+/// `encryptionType`: `"NONE"` or `"KMS"`.
+fn encryption_type(value: &str) -> Option<KinesisEncryptionType> {
+    match scan::string(value).ok()?.as_ref() {
+        "NONE" => Some(KinesisEncryptionType::None),
+        "KMS" => Some(KinesisEncryptionType::Kms),
+        _ => None,
+    }
+}
+
+/// `approximateArrivalTimestamp`, seconds since the epoch written as a number, as
+/// `aws_lambda_events` reads it: serde_json's float, its text split at the point into whole
+/// seconds and a fraction read as a number of milliseconds. Followed step by step where the
+/// fraction has at most three digits; anything else (a string, more digits, a negative number)
+/// is left to serde.
+fn seconds(value: &str) -> Option<SecondTimestamp> {
+    if Kind::of(value) != Kind::Number {
+        return None;
+    }
+    let input: f64 = serde_json::from_str(value).ok()?;
+    let text = input.to_string();
+    let (whole, fraction) = text.split_once('.').unwrap_or((&text, "0"));
+    let whole: i64 = whole.parse::<u64>().ok()?.try_into().ok()?;
+    let fraction: u64 = fraction.parse().ok().filter(|f| *f < 1000)?;
+    let nanos = u32::try_from(fraction * 1_000_000).ok()?;
+    let time = Utc.timestamp_opt(whole, nanos).latest()?;
+    Some(SecondTimestamp(time))
+}
+
+#[cfg(test)]
+#[path = "kinesis_record_tests.rs"]
+mod tests;
