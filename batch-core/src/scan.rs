@@ -934,7 +934,7 @@ mod tests {
         /// The word-at-a-time searches find what a byte loop finds, from any start.
         #[test]
         fn word_searches_match_a_byte_loop(
-            bytes in proptest::collection::vec(prop_oneof![Just(b'"'), Just(b'\\'), Just(b'a'), Just(0x01u8), Just(0x1fu8), Just(0x20u8), Just(0x5du8), Just(0x9fu8), any::<u8>()], 0..40),
+            bytes in proptest::collection::vec(prop_oneof![Just(b'"'), Just(b'\\'), Just(b'a'), Just(0x01u8), Just(0x1fu8), Just(0x20u8), Just(b'#'), Just(0x5du8), Just(0x9fu8), any::<u8>()], 0..40),
             start in 0usize..44,
         ) {
             let naive = |stop: &dyn Fn(u8) -> bool| {
@@ -942,6 +942,17 @@ mod tests {
             };
             prop_assert_eq!(quote_or_backslash(&bytes, start), naive(&|b| b == b'"' || b == b'\\'));
             prop_assert_eq!(string_stop(&bytes, start), naive(&|b| b == b'"' || b == b'\\' || b < 0x20));
+            // The end of a string opened at `start`: its first quote that no backslash escapes.
+            let mut at = start + 1;
+            let end = loop {
+                match bytes.get(at) {
+                    None => break None,
+                    Some(b'"') => break Some(at + 1),
+                    Some(b'\\') => at += 2,
+                    Some(_) => at += 1,
+                }
+            };
+            prop_assert_eq!(string_end(&bytes, start), end);
         }
 
         /// Decoding a string in the pass that finds its end gives what finding its end, then
