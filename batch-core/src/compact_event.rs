@@ -99,9 +99,10 @@ impl<S: BatchSource> CompactEvent<S> {
             // Room for the whole event: pages never written are never resident, and growing
             // by copying would hold two copies of the kept text at once.
             text: String::with_capacity(event.text.len()),
-            // Room for a record per 512 bytes of event, more than Lambda's records take (an SQS
-            // record's envelope alone is about 1 KB): growing by copying would hold the old
-            // array and the new one at once, at the peak.
+            // Room for a record per 512 bytes of event, more than SQS, Kinesis and DynamoDB
+            // records take (an SQS record's envelope alone is about 1 KB; small Kafka records
+            // may still grow it): growing by copying holds the old array and the new one at
+            // once, at the peak.
             records: Vec::with_capacity(event.text.len() / 512),
             problem: None,
             source: PhantomData,

@@ -86,11 +86,11 @@ impl<'e, S: BatchSource> RecordCx<'e, S> {
 
     /// The full record, deserialized into the `aws_lambda_events` type on first use.
     ///
-    /// It is what `serde_json::from_str` gives on [`raw_json`](Self::raw_json). SQS records
-    /// are built by the scanner that already read their headers, which costs a fraction of
-    /// serde's derived reader; where a record holds anything that reader is not sure to read as
-    /// serde does (an escaped key, a member given twice, a binary message attribute), serde
-    /// reads it.
+    /// It is what `serde_json::from_str` gives on [`raw_json`](Self::raw_json). SQS, Kinesis
+    /// and Kafka records are built by the crate's scanner, which costs a fraction of serde's
+    /// derived reader; where a record holds anything the scanner is not sure to read as serde
+    /// does (an escaped key, a member given twice, a binary SQS message attribute, a timestamp
+    /// written unusually), serde reads it.
     ///
     /// Fails the record when the record does not fit that type, e.g. a field of the wrong JSON
     /// type, with a message that names the field path and the expected type but never a value

@@ -180,9 +180,9 @@ fn encryption_type(value: &str) -> Option<KinesisEncryptionType> {
 
 /// `approximateArrivalTimestamp`, seconds since the epoch written as a number, as
 /// `aws_lambda_events` reads it: serde_json's float, its text split at the point into whole
-/// seconds and a fraction read as a number of milliseconds. Followed step by step where the
-/// fraction has at most three digits; anything else (a string, more digits, a negative number)
-/// is left to serde.
+/// seconds and a fraction whose digits are read as a number of milliseconds. Followed step by
+/// step where that number is below 1000 (so that the nanoseconds cannot overflow); anything
+/// else (a string, a longer fraction, a negative number) is left to serde.
 fn seconds(value: &str) -> Option<SecondTimestamp> {
     if Kind::of(value) != Kind::Number {
         return None;

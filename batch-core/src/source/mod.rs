@@ -141,10 +141,10 @@ pub trait BatchSource: sealed::Sealed + Sized + Send + Sync + 'static {
         (Self::read_header(rest), None)
     }
 
-    /// Reads a whole record (`raw` is exactly its text) as `serde_json::from_str` reads
-    /// [`Self::Record`], where the source has a faster reader: `Some` only of what `serde_json`
-    /// gives, `None` to leave the record to `serde_json` (the default), which then also reports
-    /// any error.
+    /// Reads a whole record (`raw` is exactly its text, valid JSON) as `serde_json::from_str`
+    /// reads [`Self::Record`], where the source has a faster reader: `Some` only of what
+    /// `serde_json` gives, `None` to leave the record to `serde_json` (the default), which then
+    /// also reports any error.
     #[doc(hidden)]
     fn read_record(raw: &str) -> Option<Self::Record> {
         let _ = raw;

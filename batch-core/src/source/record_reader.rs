@@ -1,7 +1,8 @@
-//! What the scanner's readers of whole records (`sqs_message`, `kafka_record`) share: each
-//! builds the `aws_lambda_events` record from the walk that read the record's header, and gives
-//! `None`, leaving the record to `serde_json`, wherever it is not sure to give what
-//! `serde_json` gives.
+//! What the scanner's readers of whole records (`sqs_message`, `kinesis_record`,
+//! `kafka_record`) share: each builds the `aws_lambda_events` record in one walk of the
+//! record's text, and gives `None`, leaving the record to `serde_json`, wherever it is not sure
+//! to give what `serde_json` gives. The text is valid JSON (every event is validated before its
+//! records are read); on text that is not, the readers' answer means nothing.
 
 use serde::Serialize;
 use serde::de::DeserializeOwned;

@@ -1,9 +1,8 @@
 //! Reading an SQS record into [`SqsMessage`] with the scanner, for handlers that take the whole
 //! record.
 //!
-//! Every record's members were already walked once to read its header; building the message
-//! from the same walk costs a fraction of `serde_json`'s derived reader, which looks up each
-//! key and checks each value again. The reader gives exactly what `serde_json` gives or nothing:
+//! One walk of the record's members with the scanner costs a fraction of `serde_json`'s
+//! derived reader, which looks up each key and checks each value again. The reader gives exactly what `serde_json` gives or nothing:
 //! on anything it is not sure of (a key written with an escape, a member given twice, a value of
 //! a type the field does not take, trailing text) it gives `None` and `serde_json` reads the
 //! record, so every error and every edge case stays `serde_json`'s.
