@@ -13,7 +13,7 @@ use aws_lambda_events::encodings::MillisecondTimestamp;
 use aws_lambda_events::kafka::KafkaRecord;
 use chrono::{TimeZone, Utc};
 
-use super::record_reader::{integer, keeps_only_its_fields, optional_string};
+use super::record_reader::{integer, keeps_only_its_fields, optional_string, read_members};
 use crate::scan::{self, Kind};
 
 /// The members of [`KafkaRecord`], as serde names them.
@@ -46,48 +46,31 @@ pub(super) fn read_record(raw: &str) -> Option<KafkaRecord> {
         return None;
     }
     let mut record = KafkaRecord::default();
-    let mut seen = [false; FIELDS.len()];
     let mut scratch = Vec::new();
-    let mut fields = scan::fields(raw);
-    while let Some(field) = fields.next_key() {
-        let (key, value_on) = field?;
-        let index = FIELDS.iter().position(|name| *name == key);
-        if let Some(index) = index {
-            // serde refuses a field given twice.
-            if std::mem::replace(&mut seen[index], true) {
-                return None;
-            }
-        } else if key.contains('\\') {
-            // An escaped key could name a field.
-            return None;
-        }
-        let len = match index {
-            Some(HEADERS) => {
+    let (seen, len) = read_members(raw, &FIELDS, |index, value_on| {
+        Some(match index {
+            HEADERS => {
                 let (headers, len) = headers_at(value_on)?;
                 record.headers = headers;
                 len
             }
-            Some(PARTITION | OFFSET | TIMESTAMP) => {
+            PARTITION | OFFSET | TIMESTAMP => {
                 let len = scan::value_len(value_on)?;
                 let value = &value_on[..len];
                 match index {
-                    Some(PARTITION) => record.partition = integer(value)?,
-                    Some(OFFSET) => record.offset = integer(value)?,
+                    PARTITION => record.partition = integer(value)?,
+                    OFFSET => record.offset = integer(value)?,
                     _ => record.timestamp = timestamp(value)?,
                 }
                 len
             }
-            Some(index) => {
+            _ => {
                 let (text, len) = optional_string(value_on, &mut scratch)?;
                 *optional_string_field(&mut record, index)? = text;
                 len
             }
-            // Unknown members are ignored, as serde ignores them.
-            None => scan::value_len(value_on)?,
-        };
-        fields.skip_value(len);
-    }
-    let len = fields.end()?;
+        })
+    })?;
     let complete = REQUIRED.iter().all(|&index| seen[index]);
     (complete && raw[len..].trim_ascii().is_empty()).then_some(record)
 }

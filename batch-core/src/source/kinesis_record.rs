@@ -10,7 +10,7 @@ use base64::Engine as _;
 use chrono::{TimeZone, Utc};
 
 use super::BASE64;
-use super::record_reader::{keeps_only_its_fields, optional_string};
+use super::record_reader::{keeps_only_its_fields, optional_string, read_members};
 use crate::scan::{self, Kind};
 
 /// The members of [`KinesisEventRecord`], as serde names them.
@@ -50,46 +50,22 @@ pub(super) fn read_record(raw: &str) -> Option<KinesisEventRecord> {
         return None;
     }
     let mut record = KinesisEventRecord::default();
-    let mut seen = [false; FIELDS.len()];
     let mut scratch = Vec::new();
-    let mut fields = scan::fields(raw);
-    while let Some(field) = fields.next_key() {
-        let (key, value_on) = field?;
-        let index = member_index(&FIELDS, key, &mut seen)?;
-        let len = match index {
-            Some(KINESIS) => {
+    let (seen, len) = read_members(raw, &FIELDS, |index, value_on| {
+        Some(match index {
+            KINESIS => {
                 let (kinesis, len) = kinesis_at(value_on, &mut scratch)?;
                 record.kinesis = kinesis;
                 len
             }
-            Some(index) => {
+            _ => {
                 let (text, len) = optional_string(value_on, &mut scratch)?;
                 *optional_string_field(&mut record, index)? = text;
                 len
             }
-            // Unknown members are ignored, as serde ignores them.
-            None => scan::value_len(value_on)?,
-        };
-        fields.skip_value(len);
-    }
-    let len = fields.end()?;
+        })
+    })?;
     (seen[KINESIS] && raw[len..].trim_ascii().is_empty()).then_some(record)
-}
-
-/// Which of `names` `key` is, noting it as seen; `None` (leave the record to serde) for a
-/// member given twice, which serde refuses, or a key written with an escape, which could name
-/// one.
-fn member_index<const N: usize>(
-    names: &[&str; N],
-    key: &str,
-    seen: &mut [bool; N],
-) -> Option<Option<usize>> {
-    match names.iter().position(|name| *name == key) {
-        Some(index) if std::mem::replace(&mut seen[index], true) => None,
-        Some(index) => Some(Some(index)),
-        None if key.contains('\\') => None,
-        None => Some(None),
-    }
 }
 
 /// The `Option<String>` member at `index` of [`FIELDS`].
@@ -111,33 +87,26 @@ fn optional_string_field(
 
 /// `kinesis` at the start of `value_on` (the text may go on after it), and its length.
 fn kinesis_at(value_on: &str, scratch: &mut Vec<u8>) -> Option<(KinesisRecord, usize)> {
-    if Kind::of(value_on) != Kind::Object {
-        return None;
-    }
     let mut kinesis = KinesisRecord::default();
-    let mut seen = [false; KINESIS_FIELDS.len()];
-    let mut fields = scan::fields(value_on);
-    while let Some(field) = fields.next_key() {
-        let (key, value_on) = field?;
-        let index = member_index(&KINESIS_FIELDS, key, &mut seen)?;
-        let len = match index {
-            Some(3 | 4) => {
+    let (seen, len) = read_members(value_on, &KINESIS_FIELDS, |index, value_on| {
+        Some(match index {
+            3 | 4 => {
                 // `partitionKey` and `sequenceNumber` are strings, `null` not taken.
                 let (text, len) = optional_string(value_on, scratch)?;
                 let text = text?;
-                if index == Some(3) {
+                if index == 3 {
                     kinesis.partition_key = text;
                 } else {
                     kinesis.sequence_number = text;
                 }
                 len
             }
-            Some(5) => {
+            5 => {
                 let (text, len) = optional_string(value_on, scratch)?;
                 kinesis.kinesis_schema_version = text;
                 len
             }
-            Some(index) => {
+            _ => {
                 let len = scan::value_len(value_on)?;
                 let value = &value_on[..len];
                 match index {
@@ -147,11 +116,8 @@ fn kinesis_at(value_on: &str, scratch: &mut Vec<u8>) -> Option<(KinesisRecord, u
                 }
                 len
             }
-            None => scan::value_len(value_on)?,
-        };
-        fields.skip_value(len);
-    }
-    let len = fields.end()?;
+        })
+    })?;
     (seen[0] && seen[1]).then_some((kinesis, len))
 }
 

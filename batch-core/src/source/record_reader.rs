@@ -20,6 +20,49 @@ pub(super) fn keeps_only_its_fields<T: DeserializeOwned + Serialize>(probe: &str
         .is_ok_and(|value| value.get("lambdaBatchProbe").is_none())
 }
 
+/// Walks the object at the start of `value_on` (the text may go on after it) member by member:
+/// `read` gets the index in `names` of each member it names, and the text from that member's
+/// value on, and gives the value's length. Members of other names are passed over, as serde
+/// passes over them. Gives which of `names` were seen, and the object's length; `None` (leave the
+/// record to serde) for a value that is not an object, a member given twice, a key written with
+/// an escape, or wherever `read` gives `None`.
+pub(super) fn read_members<const N: usize>(
+    value_on: &str,
+    names: &[&str; N],
+    mut read: impl FnMut(usize, &str) -> Option<usize>,
+) -> Option<([bool; N], usize)> {
+    if Kind::of(value_on) != Kind::Object {
+        return None;
+    }
+    let mut seen = [false; N];
+    let mut fields = scan::fields(value_on);
+    while let Some(field) = fields.next_key() {
+        let (key, value_on) = field?;
+        let len = match member_index(names, key, &mut seen)? {
+            Some(index) => read(index, value_on)?,
+            None => scan::value_len(value_on)?,
+        };
+        fields.skip_value(len);
+    }
+    Some((seen, fields.end()?))
+}
+
+/// Which of `names` `key` is, noting it as seen; `None` (leave the record to serde) for a
+/// member given twice, which serde refuses, or a key written with an escape, which could name
+/// one.
+fn member_index<const N: usize>(
+    names: &[&str; N],
+    key: &str,
+    seen: &mut [bool; N],
+) -> Option<Option<usize>> {
+    match names.iter().position(|name| *name == key) {
+        Some(index) if std::mem::replace(&mut seen[index], true) => None,
+        Some(index) => Some(Some(index)),
+        None if key.contains('\\') => None,
+        None => Some(None),
+    }
+}
+
 /// An `Option<String>` at the start of `value_on` (the text may go on after it): a string, or
 /// `null` for `None`; and its length.
 pub(super) fn optional_string(

@@ -12,7 +12,7 @@ use std::sync::LazyLock;
 
 use aws_lambda_events::sqs::{SqsMessage, SqsMessageAttribute};
 
-use super::record_reader::{is_empty_array, keeps_only_its_fields, optional_string};
+use super::record_reader::{is_empty_array, keeps_only_its_fields, optional_string, read_members};
 use crate::scan::{self, Kind};
 
 /// The members of [`SqsMessage`], as serde names them.
@@ -40,44 +40,27 @@ pub(super) fn read_message(raw: &str) -> Option<SqsMessage> {
         return None;
     }
     let mut message = SqsMessage::default();
-    let mut seen = [false; FIELDS.len()];
     let mut scratch = Vec::new();
-    let mut fields = scan::fields(raw);
-    while let Some(field) = fields.next_key() {
-        let (key, value_on) = field?;
-        let index = FIELDS.iter().position(|name| *name == key);
-        if let Some(index) = index {
-            // serde refuses a field given twice.
-            if std::mem::replace(&mut seen[index], true) {
-                return None;
-            }
-        } else if key.contains('\\') {
-            // An escaped key could name a field.
-            return None;
-        }
-        // Strings are decoded in the pass that finds their end.
-        let len = match index {
-            Some(ATTRIBUTES) => {
+    // Strings are decoded in the pass that finds their end.
+    let (_, len) = read_members(raw, &FIELDS, |index, value_on| {
+        Some(match index {
+            ATTRIBUTES => {
                 let (map, len) = string_map(value_on, &mut scratch)?;
                 message.attributes = map;
                 len
             }
-            Some(MESSAGE_ATTRIBUTES) => {
+            MESSAGE_ATTRIBUTES => {
                 let (map, len) = message_attributes(value_on, &mut scratch)?;
                 message.message_attributes = map;
                 len
             }
-            Some(index) => {
+            _ => {
                 let (text, len) = optional_string(value_on, &mut scratch)?;
                 *optional_string_field(&mut message, index)? = text;
                 len
             }
-            // Unknown members are ignored, as serde ignores them.
-            None => scan::value_len(value_on)?,
-        };
-        fields.skip_value(len);
-    }
-    let len = fields.end()?;
+        })
+    })?;
     raw[len..].trim_ascii().is_empty().then_some(message)
 }
 
@@ -160,34 +143,20 @@ fn message_attribute(
     value_on: &str,
     scratch: &mut Vec<u8>,
 ) -> Option<(SqsMessageAttribute, usize)> {
-    if Kind::of(value_on) != Kind::Object {
-        return None;
-    }
     let mut attribute = SqsMessageAttribute::default();
-    let mut seen = [false; ATTRIBUTE_FIELDS.len()];
-    let mut fields = scan::fields(value_on);
-    while let Some(field) = fields.next_key() {
-        let (key, value_on) = field?;
-        let index = ATTRIBUTE_FIELDS.iter().position(|name| *name == key);
-        if let Some(index) = index {
-            if std::mem::replace(&mut seen[index], true) {
-                return None;
-            }
-        } else if key.contains('\\') {
-            return None;
-        }
-        let len = match index {
-            Some(0) => {
+    let (_, len) = read_members(value_on, &ATTRIBUTE_FIELDS, |index, value_on| {
+        Some(match index {
+            0 => {
                 let (text, len) = optional_string(value_on, scratch)?;
                 attribute.string_value = text;
                 len
             }
-            Some(4) => {
+            4 => {
                 let (text, len) = optional_string(value_on, scratch)?;
                 attribute.data_type = text;
                 len
             }
-            Some(index) => {
+            _ => {
                 let len = scan::value_len(value_on)?;
                 let value = &value_on[..len];
                 match index {
@@ -204,11 +173,9 @@ fn message_attribute(
                 }
                 len
             }
-            None => scan::value_len(value_on)?,
-        };
-        fields.skip_value(len);
-    }
-    Some((attribute, fields.end()?))
+        })
+    })?;
+    Some((attribute, len))
 }
 
 #[cfg(test)]
