@@ -2,6 +2,7 @@ use proptest::prelude::*;
 use serde_json::{Value, json};
 
 use super::*;
+use crate::source::reader_strategies::{Written, object_text, text};
 
 /// A record as Lambda writes it.
 const RECORD: &str = r#"{"topic":"orders","partition":3,"offset":1000000,"timestamp":1764400000123,"timestampType":"CREATE_TIME","key":"a2V5","value":"eyJhIjoxfQ==","headers":[{"traceparent":[48,48,45,-1]},{"empty":[]}]}"#;
@@ -68,22 +69,6 @@ fn what_serde_decides_differently_is_left_to_serde() {
     }
 }
 
-/// Text with what JSON escapes: quotes, backslashes, control and non-ASCII characters.
-fn text() -> impl Strategy<Value = String> {
-    prop::collection::vec(
-        prop_oneof![
-            Just("a".to_owned()),
-            Just("\"".to_owned()),
-            Just("\\".to_owned()),
-            Just("\u{1}".to_owned()),
-            Just("é".to_owned()),
-            "[a-zA-Z0-9+/=]{0,12}",
-        ],
-        0..5,
-    )
-    .prop_map(|pieces| pieces.concat())
-}
-
 /// A number as JSON may write it, whole or not, in and out of every range the fields take.
 fn number() -> impl Strategy<Value = String> {
     prop_oneof![
@@ -134,46 +119,10 @@ fn member_value(name: &'static str) -> BoxedStrategy<String> {
 }
 
 /// A record's members, in any order, fields given twice, missing and unknown among them, keys
-/// sometimes escaped. With the text: whether a key was escaped, and whether a field was given
-/// twice.
-fn record_text() -> impl Strategy<Value = (String, bool, bool)> {
-    let names = prop::sample::select(
-        FIELDS
-            .iter()
-            .copied()
-            .chain(["other", "Topic"])
-            .collect::<Vec<_>>(),
-    );
-    let member = names.prop_flat_map(|name| (Just(name), member_value(name), 0..10u8));
-    let required =
-        REQUIRED.map(|index| (Just(FIELDS[index]), member_value(FIELDS[index]), 1..10u8));
-    (prop::collection::vec(member, 0..8), required, any::<bool>()).prop_map(
-        |(mut members, required, required_first)| {
-            if required_first {
-                members.splice(0..0, required);
-            } else {
-                members.extend(required);
-            }
-            let escaped = members.iter().any(|(_, _, escape)| *escape == 0);
-            let repeated = FIELDS
-                .iter()
-                .any(|field| members.iter().filter(|(name, _, _)| name == field).count() > 1);
-            let written: Vec<String> = members
-                .into_iter()
-                .map(|(name, value, escape)| {
-                    let key = if escape == 0 {
-                        let mut chars = name.chars();
-                        let first = chars.next().unwrap_or('a');
-                        format!("\"\\u{:04x}{}\"", u32::from(first), chars.as_str())
-                    } else {
-                        json!(name).to_string()
-                    };
-                    format!("{key}: {value}")
-                })
-                .collect();
-            (format!("{{{}}}", written.join(", ")), escaped, repeated)
-        },
-    )
+/// sometimes escaped.
+fn record_text() -> impl Strategy<Value = Written> {
+    let required = REQUIRED.iter().map(|&index| FIELDS[index]).collect();
+    object_text(&FIELDS, &["other", "Topic"], required, 8, member_value)
 }
 
 proptest! {
@@ -181,7 +130,7 @@ proptest! {
     /// with no field given twice, no key escaped and a timestamp written as a whole number a
     /// float holds, is read.
     #[test]
-    fn gives_only_what_serde_gives((raw, escaped, repeated) in record_text()) {
+    fn gives_only_what_serde_gives(Written { text: raw, escaped, repeated } in record_text()) {
         // serde's timestamp reading panics on a fraction of a millisecond.
         let theirs = std::panic::catch_unwind(|| serde_json::from_str::<KafkaRecord>(&raw).ok())
             .ok()

@@ -17,6 +17,8 @@ mod kafka;
 mod kafka_record;
 mod kinesis;
 mod kinesis_record;
+#[cfg(test)]
+mod reader_strategies;
 mod record_reader;
 mod records;
 mod sqs;

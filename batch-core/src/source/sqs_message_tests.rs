@@ -2,6 +2,7 @@ use proptest::prelude::*;
 use serde_json::{Value, json};
 
 use super::*;
+use crate::source::reader_strategies::{Written, object_text, text};
 
 /// A record as Lambda writes it: every member, attributes and a message attribute.
 const RECORD: &str = r#"{"messageId":"059f36b4-87a3-44ab-83d2-661975830a7d","receiptHandle":"AQEBwJnKyrHigUMZj6rYigCgxlaS3SLy0a","body":"{\"order\":\"A-1\",\"note\":\"caf\u00e9 \\\"b\\\"\"}","attributes":{"ApproximateReceiveCount":"1","SentTimestamp":"1545082649183","SenderId":"AIDAIENQZJOLO23YVJ4VO","ApproximateFirstReceiveTimestamp":"1545082649185"},"messageAttributes":{"tenant":{"stringValue":"acme","stringListValues":[],"binaryListValues":[],"dataType":"String"},"empty":{"stringListValues":["a","b"],"binaryListValues":[],"dataType":"String.list"}},"md5OfBody":"e4e68fb7bd0e697a0ae8f1bb342846b3","eventSource":"aws:sqs","eventSourceARN":"arn:aws:sqs:us-east-2:123456789012:my-queue","awsRegion":"us-east-2"}"#;
@@ -103,24 +104,6 @@ fn any_value() -> impl Strategy<Value = Value> {
     })
 }
 
-/// Text with what JSON escapes: quotes, backslashes, control and non-ASCII characters.
-fn text() -> impl Strategy<Value = String> {
-    prop::collection::vec(
-        prop_oneof![
-            Just("a".to_owned()),
-            Just("\"".to_owned()),
-            Just("\\".to_owned()),
-            Just("\n".to_owned()),
-            Just("\u{1}".to_owned()),
-            Just("é".to_owned()),
-            Just("😀".to_owned()),
-            "[a-zA-Z0-9 ]{0,12}",
-        ],
-        0..6,
-    )
-    .prop_map(|pieces| pieces.concat())
-}
-
 /// A value for `name`: mostly of the type its field takes, sometimes of another.
 fn member_value(name: &'static str) -> BoxedStrategy<Value> {
     let fitting = match name {
@@ -169,56 +152,36 @@ fn member_value(name: &'static str) -> BoxedStrategy<Value> {
     prop_oneof![8 => fitting, 1 => Just(Value::Null), 1 => any_value()].boxed()
 }
 
-/// A record's members, in any order, fields given twice and unknown members among them;
-/// written compact or pretty, with keys sometimes escaped. With the text: whether a key was
-/// escaped, and whether a field was given twice.
-fn record_text() -> impl Strategy<Value = (String, bool, bool)> {
-    let names = prop::sample::select(
-        FIELDS
-            .iter()
-            .copied()
-            .chain(["other", "MessageId", "body "])
-            .collect::<Vec<_>>(),
-    );
-    let member = names.prop_flat_map(|name| (Just(name), member_value(name), 0..8u8));
-    (prop::collection::vec(member, 0..12), any::<bool>()).prop_map(|(members, pretty)| {
-        let escaped = members.iter().any(|(_, _, escape)| *escape == 0);
-        let repeated = FIELDS
-            .iter()
-            .any(|field| members.iter().filter(|(name, _, _)| name == field).count() > 1);
-        let written: Vec<String> = members
-            .into_iter()
-            .map(|(name, value, escape)| {
-                let key = if escape == 0 {
-                    // The first letter as `\u00XX`.
-                    let mut chars = name.chars();
-                    let first = chars.next().unwrap_or('a');
-                    format!("\"\\u{:04x}{}\"", u32::from(first), chars.as_str())
-                } else {
-                    serde_json::to_string(name).unwrap()
-                };
-                let value = if pretty {
-                    serde_json::to_string_pretty(&value).unwrap()
-                } else {
-                    value.to_string()
-                };
-                format!("{key}:{value}")
-            })
-            .collect();
-        let raw = if pretty {
-            format!("{{\n  {}\n}}", written.join(",\n  "))
-        } else {
-            format!("{{{}}}", written.join(","))
-        };
-        (raw, escaped, repeated)
-    })
+/// A value for `name`, written compact or pretty.
+fn member_text(name: &'static str) -> BoxedStrategy<String> {
+    (member_value(name), any::<bool>())
+        .prop_map(|(value, pretty)| {
+            if pretty {
+                serde_json::to_string_pretty(&value).unwrap()
+            } else {
+                value.to_string()
+            }
+        })
+        .boxed()
+}
+
+/// A record's members, in any order, fields given twice and unknown members among them, keys
+/// sometimes escaped.
+fn record_text() -> impl Strategy<Value = Written> {
+    object_text(
+        &FIELDS,
+        &["other", "MessageId", "body "],
+        Vec::new(),
+        12,
+        member_text,
+    )
 }
 
 proptest! {
     /// Whatever the reader gives, serde_json gives too; and a record that serde_json reads,
     /// with no field given twice and no key escaped, is read.
     #[test]
-    fn gives_only_what_serde_gives((raw, escaped, repeated) in record_text()) {
+    fn gives_only_what_serde_gives(Written { text: raw, escaped, repeated } in record_text()) {
         let theirs = serde_json::from_str::<SqsMessage>(&raw).ok();
         match read_message(&raw) {
             Some(ours) => prop_assert_eq!(Some(ours), theirs, "{}", raw),
