@@ -13,8 +13,9 @@ use super::BASE64;
 use super::record_reader::{keeps_only_its_fields, optional_string, read_members};
 use crate::scan::{self, Kind};
 
-/// The members of [`KinesisEventRecord`], as serde names them.
+/// The members of [`KinesisEventRecord`], as serde names them, the one it requires first.
 const FIELDS: [&str; 8] = [
+    "kinesis",
     "awsRegion",
     "eventID",
     "eventName",
@@ -22,9 +23,8 @@ const FIELDS: [&str; 8] = [
     "eventSourceARN",
     "eventVersion",
     "invokeIdentityArn",
-    "kinesis",
 ];
-const KINESIS: usize = 7;
+const KINESIS: usize = 0;
 
 /// The members of [`KinesisRecord`], as serde names them.
 const KINESIS_FIELDS: [&str; 6] = [
@@ -74,13 +74,13 @@ fn optional_string_field(
     index: usize,
 ) -> Option<&mut Option<String>> {
     Some(match index {
-        0 => &mut record.aws_region,
-        1 => &mut record.event_id,
-        2 => &mut record.event_name,
-        3 => &mut record.event_source,
-        4 => &mut record.event_source_arn,
-        5 => &mut record.event_version,
-        6 => &mut record.invoke_identity_arn,
+        1 => &mut record.aws_region,
+        2 => &mut record.event_id,
+        3 => &mut record.event_name,
+        4 => &mut record.event_source,
+        5 => &mut record.event_source_arn,
+        6 => &mut record.event_version,
+        7 => &mut record.invoke_identity_arn,
         _ => return None,
     })
 }
