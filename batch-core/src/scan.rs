@@ -233,6 +233,7 @@ pub(crate) fn fields(object: &str) -> Fields<'_> {
         pos: 1,
         done: !object.starts_with('{'),
         end: None,
+        plain_key: true,
     }
 }
 
@@ -242,6 +243,8 @@ pub(crate) struct Fields<'a> {
     pos: usize,
     done: bool,
     end: Option<usize>,
+    /// Whether the last key read is written without an escape.
+    plain_key: bool,
 }
 
 impl<'a> Fields<'a> {
@@ -265,6 +268,22 @@ impl<'a> Fields<'a> {
         item
     }
 
+    /// Whether the key [`next_key`](Self::next_key) last gave is written without an escape,
+    /// and so reads as it is written.
+    pub(crate) fn key_is_plain(&self) -> bool {
+        self.plain_key
+    }
+
+    /// Which of `names` the key [`next_key`](Self::next_key) last gave (`key`) is: as
+    /// [`key_position`], which a key written without an escape does not need.
+    pub(crate) fn key_position(&self, key: &str, names: &[&str]) -> Option<usize> {
+        if self.plain_key {
+            names.iter().position(|name| *name == key)
+        } else {
+            key_position(key, names)
+        }
+    }
+
     /// Moves past the value [`next_key`](Self::next_key) stopped at, `len` bytes long.
     pub(crate) fn skip_value(&mut self, len: usize) {
         self.pos += len;
@@ -285,8 +304,19 @@ impl<'a> Fields<'a> {
         if bytes.get(pos) != Some(&b'"') {
             return Some(None);
         }
-        let Some(key_end) = string_end(bytes, pos) else {
+        // Most keys hold no escape: the first quote or backslash after the opening quote is
+        // then the closing quote, which also tells the key is plain.
+        let Some(first) = quote_or_backslash(bytes, pos + 1) else {
             return Some(None);
+        };
+        self.plain_key = bytes[first] == b'"';
+        let key_end = if self.plain_key {
+            first + 1
+        } else {
+            let Some(end) = string_end(bytes, first - 1) else {
+                return Some(None);
+            };
+            end
         };
         let key = &self.text[pos + 1..key_end - 1];
         let colon = skip_ws(bytes, key_end);
@@ -776,6 +806,33 @@ mod tests {
         assert_eq!(fields(r#"{"a" 1}"#).collect::<Vec<_>>(), [None]);
         assert_eq!(elements(r#"[{"a": 1"#).collect::<Vec<_>>(), [None]);
         assert_eq!(fields("[1]").count(), 0);
+    }
+
+    #[test]
+    fn the_walk_of_members_knows_which_keys_hold_an_escape() {
+        let names = ["body", "id"];
+        let text = r#"{"body":1, "b\u006fdy":2,"\"":3,"x\\":4,"id\"":5, "idx":6,"id":7}"#;
+        let mut fields = fields(text);
+        let mut seen = Vec::new();
+        while let Some(field) = fields.next_key() {
+            let (key, value_on) = field.expect("valid JSON");
+            let position = fields.key_position(key, &names);
+            seen.push((key, fields.key_is_plain(), position));
+            fields.skip_value(value_len(value_on).expect("a value"));
+        }
+        assert_eq!(
+            seen,
+            [
+                ("body", true, Some(0)),
+                (r"b\u006fdy", false, Some(0)),
+                (r#"\""#, false, None),
+                (r"x\\", false, None),
+                (r#"id\""#, false, None),
+                ("idx", true, None),
+                ("id", true, Some(1)),
+            ]
+        );
+        assert_eq!(fields.end(), Some(text.len()));
     }
 
     #[test]

@@ -95,7 +95,7 @@ impl BatchSource for Kafka {
             let Some((key, rest)) = field else {
                 return Err(invalid("the event is not valid JSON".to_owned()));
             };
-            let named = scan::key_position(key, &names);
+            let named = fields.key_position(key, &names);
             let first_records = named == Some(1) && found[1].is_none();
             let len = if first_records && Kind::of(rest) == Kind::Object {
                 let (read, len) = read_records(rest, &mut visit);

@@ -129,7 +129,7 @@ fn headers_at(value_on: &str) -> Option<(Headers, usize)> {
         let mut members = scan::fields(header_on);
         while let Some(member) = members.next_key() {
             let (key, bytes_on) = member?;
-            if key.contains('\\') {
+            if !members.key_is_plain() {
                 return None;
             }
             let (values, len) = byte_array_at(bytes_on)?;

@@ -534,7 +534,7 @@ pub(crate) fn pick_prefix_reading<'e, const N: usize>(
         let Some((key, value_on)) = field else {
             return (Err(format!("{what} is not valid JSON")), value_len());
         };
-        let named = scan::key_position(key, &names);
+        let named = fields.key_position(key, &names);
         let Some(len) = named
             .and_then(|i| read(i, value_on))
             .or_else(|| scan::value_len(value_on))

@@ -38,7 +38,7 @@ pub(super) fn read_members<const N: usize>(
     let mut fields = scan::fields(value_on);
     while let Some(field) = fields.next_key() {
         let (key, value_on) = field?;
-        let len = match member_index(names, key, &mut seen)? {
+        let len = match member_index(names, key, fields.key_is_plain(), &mut seen)? {
             Some(index) => read(index, value_on)?,
             None => scan::value_len(value_on)?,
         };
@@ -53,12 +53,13 @@ pub(super) fn read_members<const N: usize>(
 fn member_index<const N: usize>(
     names: &[&str; N],
     key: &str,
+    plain: bool,
     seen: &mut [bool; N],
 ) -> Option<Option<usize>> {
     match names.iter().position(|name| *name == key) {
         Some(index) if std::mem::replace(&mut seen[index], true) => None,
         Some(index) => Some(Some(index)),
-        None if key.contains('\\') => None,
+        None if !plain => None,
         None => Some(None),
     }
 }

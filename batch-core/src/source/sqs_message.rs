@@ -93,7 +93,7 @@ fn string_map(value_on: &str, scratch: &mut Vec<u8>) -> Option<(HashMap<String, 
     let mut members = scan::fields(value_on);
     while let Some(member) = members.next_key() {
         let (key, value_on) = member?;
-        if key.contains('\\') {
+        if !members.key_is_plain() {
             return None;
         }
         let (value, len) = scan::owned_string_at(value_on, scratch)?;
@@ -127,7 +127,7 @@ fn message_attributes(
     let mut members = scan::fields(value_on);
     while let Some(member) = members.next_key() {
         let (key, value_on) = member?;
-        if key.contains('\\') {
+        if !members.key_is_plain() {
             return None;
         }
         let (attribute, len) = message_attribute(value_on, scratch)?;
