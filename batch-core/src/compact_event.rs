@@ -22,6 +22,7 @@ use serde::de::{Deserialize, Deserializer};
 
 use crate::error::BatchError;
 use crate::event::EventText;
+use crate::kept_record::{Kept, KeptRecord};
 use crate::raw_text::RawText;
 use crate::source::{BatchSource, DecodedPayloads, RecordHeader};
 
@@ -35,46 +36,12 @@ pub struct CompactEvent<S> {
     /// The kept fields of every record, one after another.
     text: String,
     records: Vec<KeptRecord>,
+    /// Why records' ordering keys, or records themselves, cannot be read, in record order
+    /// ([`KeptRecord::KEY_UNREADABLE`], [`KeptRecord::MALFORMED`]).
+    reasons: Vec<Box<str>>,
     /// What was found wrong with the event as a whole; then no record is kept.
     problem: Option<EventProblem>,
     source: PhantomData<fn() -> S>,
-}
-
-/// Where a record's kept fields are in the event's text.
-#[derive(Clone)]
-struct KeptRecord {
-    id: Option<Span>,
-    ordering: Option<Span>,
-    /// The ordering key itself (or why it cannot be read), for sources that keep it instead
-    /// of the field ([`BatchSource::compact_key`]).
-    key: Option<Result<Option<Span>, Box<str>>>,
-    payload: Option<Span>,
-    /// Whether the payload is kept decoded ([`BatchSource::read_compact_header`]).
-    payload_decoded: bool,
-    old_payload: Option<Span>,
-    malformed: Option<Box<str>>,
-}
-
-/// A range of the kept text; 32 bits, as no event is 4 GiB.
-#[derive(Clone, Copy)]
-struct Span {
-    start: u32,
-    end: u32,
-}
-
-impl Span {
-    /// The span of `range`, a range of the kept text.
-    fn of_range(range: Range<usize>) -> Self {
-        Self {
-            start: u32::try_from(range.start).unwrap_or(u32::MAX),
-            end: u32::try_from(range.end).unwrap_or(u32::MAX),
-        }
-    }
-
-    fn of<'t>(&self, text: &'t str) -> &'t str {
-        text.get(self.start as usize..self.end as usize)
-            .unwrap_or_default()
-    }
 }
 
 /// What reading the event found wrong with it as a whole.
@@ -104,6 +71,7 @@ impl<S: BatchSource> CompactEvent<S> {
             // may still grow it): growing by copying holds the old array and the new one at
             // once, at the peak.
             records: Vec::with_capacity(event.text.len() / 512),
+            reasons: Vec::new(),
             problem: None,
             source: PhantomData,
         };
@@ -138,6 +106,7 @@ impl<S: BatchSource> CompactEvent<S> {
                 },
             });
             this.records = Vec::new();
+            this.reasons = Vec::new();
             this.text = String::new();
         }
         this
@@ -146,32 +115,47 @@ impl<S: BatchSource> CompactEvent<S> {
     /// Keeps what the processor reads of a record; `decoded` is where its payload was already
     /// written, decoded, while the record was read.
     fn keep(&mut self, header: RecordHeader<'_>, decoded: Option<Range<usize>>) -> KeptRecord {
-        let mut push = |field: Option<&str>| {
-            field.map(|field| {
+        let mut push = |field: Option<&str>| match field {
+            Some(field) => {
                 let start = self.text.len();
                 self.text.push_str(field);
-                Span::of_range(start..self.text.len())
-            })
+                Kept::of_range(start..self.text.len())
+            }
+            None => Kept::NONE,
         };
+        let mut flags = 0;
         let known_key = header.ordering.and_then(S::compact_key);
-        let (ordering, key) = match known_key {
-            Some(Ok(key)) => (None, Some(Ok(push(key.as_deref())))),
-            Some(Err(why)) => (None, Some(Err(why.into_boxed_str()))),
-            None => (S::compact_ordering(&header), None),
+        let ordering = match known_key {
+            Some(Ok(key)) => {
+                flags |= KeptRecord::KEY_KNOWN;
+                push(key.as_deref())
+            }
+            Some(Err(why)) => {
+                flags |= KeptRecord::KEY_UNREADABLE;
+                self.reasons.push(why.into_boxed_str());
+                Kept::NONE
+            }
+            None => push(S::compact_ordering(&header).as_deref()),
         };
-        let payload_decoded = decoded.is_some();
         let payload = match decoded {
-            Some(range) => Some(Span::of_range(range)),
+            Some(range) => {
+                flags |= KeptRecord::PAYLOAD_DECODED;
+                Kept::of_range(range)
+            }
             None => push(header.payload),
         };
+        let id = push(header.id.as_deref());
+        let old_payload = push(header.old_payload);
+        if let Some(why) = header.malformed {
+            flags |= KeptRecord::MALFORMED;
+            self.reasons.push(why.into_boxed_str());
+        }
         KeptRecord {
-            id: push(header.id.as_deref()),
-            ordering: push(ordering.as_deref()),
-            key,
+            id,
+            ordering,
             payload,
-            payload_decoded,
-            old_payload: push(header.old_payload),
-            malformed: header.malformed.map(String::into_boxed_str),
+            old_payload,
+            flags,
         }
     }
 
@@ -197,19 +181,29 @@ impl<S: BatchSource> CompactEvent<S> {
             None => {}
         }
         let text = self.text.as_str();
-        let field = |span: Option<Span>| span.map(|span| span.of(text));
+        let mut reasons = self.reasons.iter().map(|why| &**why);
         for record in &self.records {
+            let known_key = if record.has(KeptRecord::KEY_KNOWN) {
+                Some(Ok(record.ordering.of(text)))
+            } else if record.has(KeptRecord::KEY_UNREADABLE) {
+                Some(Err(reasons.next().unwrap_or_default()))
+            } else {
+                None
+            };
+            let malformed = record
+                .has(KeptRecord::MALFORMED)
+                .then(|| reasons.next().unwrap_or_default().to_owned());
             visit(RecordHeader {
-                id: field(record.id).map(Into::into),
-                ordering: field(record.ordering),
-                known_key: record.key.as_ref().map(|key| match key {
-                    Ok(span) => Ok(field(*span)),
-                    Err(why) => Err(&**why),
-                }),
-                payload: field(record.payload),
-                payload_decoded: record.payload_decoded,
-                old_payload: field(record.old_payload),
-                malformed: record.malformed.as_deref().map(str::to_owned),
+                id: record.id.of(text).map(Into::into),
+                ordering: known_key
+                    .is_none()
+                    .then(|| record.ordering.of(text))
+                    .flatten(),
+                known_key,
+                payload: record.payload.of(text),
+                payload_decoded: record.has(KeptRecord::PAYLOAD_DECODED),
+                old_payload: record.old_payload.of(text),
+                malformed,
                 ..RecordHeader::default()
             })?;
         }
@@ -232,6 +226,7 @@ impl<S> Clone for CompactEvent<S> {
         Self {
             text: self.text.clone(),
             records: self.records.clone(),
+            reasons: self.reasons.clone(),
             problem: self.problem.clone(),
             source: PhantomData,
         }

@@ -67,6 +67,7 @@ pub mod event;
 pub mod extract;
 mod handler;
 mod hooks;
+mod kept_record;
 mod outcome;
 pub mod processor;
 mod raw_text;
