@@ -13,10 +13,15 @@
 //! valgrind takes long), else built. Without arguments (as `cargo bench` runs it) it
 //! runs every path once and checks that each reports the hand-written loop's failures.
 //!
+//! With `--warm` it measures memory as a warm instance holds it: it first runs the path on the
+//! event's first ten records, then prints one JSON line with the resident memory before the
+//! measured call and at its peak, in KiB.
+//!
 //! With `--runs N` it times the path instead: one warm-up call, then N calls, and prints one
 //! JSON line with the median, as `scripts/bench-peers` prints for the peers it times beside.
 
 mod paths;
+mod warm_memory;
 mod workloads;
 
 use paths::{Run, WORKLOADS, failure_set};
@@ -41,10 +46,13 @@ fn main() {
     let mut args = std::env::args().skip(1);
     let mut chosen_names = Vec::new();
     let mut runs: Option<usize> = None;
+    let mut warm = false;
     while let Some(arg) = args.next() {
         if arg == "--runs" {
             runs = args.next().and_then(|n| n.parse().ok());
             assert!(runs.is_some(), "--runs takes a number");
+        } else if arg == "--warm" {
+            warm = true;
         } else if !arg.starts_with("--") {
             chosen_names.push(arg);
         }
@@ -59,7 +67,7 @@ fn main() {
         }
         let file = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
             .join(format!("../target/workloads/{}.json", workload.name));
-        let mut bytes = std::fs::read(file).unwrap_or_else(|_| (workload.event)());
+        let mut bytes = std::fs::read(&file).unwrap_or_else(|_| (workload.event)());
         let paths = std::iter::once(("hand-written", workload.baseline))
             .chain(workload.variants.iter().copied());
         for (path, run) in paths {
@@ -72,6 +80,28 @@ fn main() {
                 (Some(_), None) => std::mem::take(&mut bytes),
                 _ => bytes.clone(),
             };
+            if warm {
+                // The event arrives with the invocation: the process is idle, and warm, without it.
+                let warm_up = warm_memory::first_records(&input, 10);
+                drop(input);
+                assert!(
+                    serde_json::from_slice::<serde::de::IgnoredAny>(&warm_up).is_ok(),
+                    "the first records of {} are not valid JSON",
+                    workload.name
+                );
+                std::hint::black_box(measured(run, warm_up));
+                let (before, _) = warm_memory::resident_kib();
+                warm_memory::reset_peak();
+                let input = std::fs::read(&file).unwrap_or_else(|_| (workload.event)());
+                std::hint::black_box(measured(run, input));
+                let (_, peak) = warm_memory::resident_kib();
+                println!(
+                    r#"{{"path": "{path}", "workload": "{}", "resident_before_kib": {before}, "peak_kib": {peak}, "above_kib": {}}}"#,
+                    workload.name,
+                    peak - before
+                );
+                continue;
+            }
             let failures = failure_set(&measured(run, input)).len();
             let Some(runs) = runs else {
                 println!("{}/{path}: {failures} failures", workload.name);
