@@ -8,6 +8,8 @@ pub use std::any::Any;
 pub use std::future::Future;
 use std::sync::OnceLock;
 
+use futures::FutureExt as _;
+
 use crate::error::BoxError;
 use crate::hooks::RecordHooks;
 use crate::processor::Processor;
@@ -233,9 +235,15 @@ where
 {
     type Output = <H::Return as IntoRecordResult>::Output;
 
-    #[inline]
-    async fn call(&self, record: &RecordCx<'_, S>) -> Result<Self::Output, RecordError> {
-        self.0.call(record).await?.into_record_result()
+    // A combinator rather than an `async fn`: each `async` layer keeps the future it awaits in
+    // its own state, and every record's future is written and moved whole.
+    fn call(
+        &self,
+        record: &RecordCx<'_, S>,
+    ) -> impl Future<Output = Result<Self::Output, RecordError>> {
+        self.0
+            .call(record)
+            .map(|returned| returned?.into_record_result())
     }
 }
 

@@ -283,11 +283,7 @@ impl<P, K, H> Invocation<'_, P, K, H> {
         let span = record_span(position, slot);
         async move {
             let record = self.record_cx::<S>(position, slot);
-            let call = async {
-                self.processor
-                    .process_record(batch, &record, self.handler)
-                    .await
-            };
+            let call = self.processor.process_record(batch, &record, self.handler);
             // The timer runs inside the unwind guard: a runtime without timers panics there.
             let limited = timeout::within(self.options.record_timeout, call);
             let result = match AssertUnwindSafe(limited).catch_unwind().await {

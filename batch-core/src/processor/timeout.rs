@@ -4,19 +4,24 @@ use std::panic::AssertUnwindSafe;
 use std::sync::Once;
 use std::time::Duration;
 
+use futures::FutureExt as _;
+use futures::future::Either;
+
 /// Runs `future` for at most `limit`: `Err(limit)` when it was still running then, and it is
 /// dropped, which cancels it. Without a limit it runs to its end; so it does, logged once, where
 /// the limit cannot be kept: outside a tokio runtime, or in one built without timers (Lambda's
 /// runtime has them).
-pub(crate) async fn within<F: Future>(
+///
+/// Not an `async fn`: that would keep `future` twice in its state (as the argument, and as the
+/// future it awaits), and every record's future is written and moved whole.
+pub(crate) fn within<F: Future>(
     limit: Option<Duration>,
     future: F,
-) -> Result<F::Output, Duration> {
+) -> impl Future<Output = Result<F::Output, Duration>> {
     match limit {
-        None => Ok(future.await),
-        // Boxed so that a record without a limit does not carry room for a timer in its future:
-        // that room is written and moved for every record.
-        Some(limit) => Box::pin(limited(limit, future)).await,
+        None => Either::Left(future.map(Ok)),
+        // Boxed so that a record without a limit does not carry room for a timer in its future.
+        Some(limit) => Either::Right(Box::pin(limited(limit, future))),
     }
 }
 
