@@ -72,6 +72,7 @@ mod outcome;
 pub mod processor;
 mod raw_text;
 mod record;
+mod record_id;
 mod redact;
 pub mod runtime;
 mod scan;

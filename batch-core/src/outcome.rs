@@ -4,12 +4,13 @@ use std::fmt;
 use std::marker::PhantomData;
 
 use crate::error::{BatchError, RecordError, RecordFailure};
+use crate::record_id::RecordId;
 use crate::source::{BatchSource, SqsReceipt};
 
 /// What happened to one record: success with the handler's value, or failure with its error.
 pub struct RecordOutcome<T> {
     pub(crate) position: usize,
-    pub(crate) id: Option<String>,
+    pub(crate) id: Option<RecordId>,
     pub(crate) result: Result<T, RecordError>,
     pub(crate) receipt: Option<SqsReceipt>,
 }
@@ -22,7 +23,7 @@ impl<T> RecordOutcome<T> {
 
     /// The record's identifier, as reported on failure; `None` when it has none.
     pub fn id(&self) -> Option<&str> {
-        self.id.as_deref()
+        self.id.as_ref().map(RecordId::as_str)
     }
 
     /// The record's result.
@@ -61,7 +62,7 @@ impl<T: fmt::Debug> fmt::Debug for RecordOutcome<T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("RecordOutcome")
             .field("position", &self.position)
-            .field("id", &self.id)
+            .field("id", &self.id())
             .field("result", &self.result)
             .finish()
     }
@@ -182,9 +183,10 @@ impl<S: BatchSource, T> BatchReport<S, T> {
                 .outcomes
                 .into_iter()
                 .filter_map(|o| {
+                    let id = o.id().map(str::to_owned);
                     o.result
                         .err()
-                        .map(|error| RecordFailure::new(o.position, o.id, error))
+                        .map(|error| RecordFailure::new(o.position, id, error))
                 })
                 .collect();
             return Err(BatchError::AllFailed { failures });
@@ -213,7 +215,7 @@ impl<S: BatchSource, T> BatchReport<S, T> {
             self.outcomes
                 .iter()
                 .filter(|o| !o.is_success())
-                .filter_map(|o| o.id.as_deref()),
+                .filter_map(|o| o.id()),
         ))
     }
 }

@@ -23,6 +23,7 @@ use crate::handler::RecordHandler;
 use crate::hooks::RecordHooks;
 use crate::outcome::{BatchReport, RecordOutcome};
 use crate::record::RecordCx;
+use crate::record_id::RecordId;
 use crate::source::{BatchSource, RecordHeader, SqsReceipt};
 
 /// Everything one invocation needs, borrowed from the caller.
@@ -77,13 +78,15 @@ impl<P, K, H> Invocation<'_, P, K, H> {
                 .await
                 .map_err(BatchError::Prepare)?;
             let results = self.run_all(&batch, &slots).await;
+            let ids = RecordId::share(slots.iter().map(|slot| slot.header.id.as_deref()));
             let outcomes = results
                 .into_iter()
                 .zip(&slots)
+                .zip(ids)
                 .enumerate()
-                .map(|(position, (result, slot))| RecordOutcome {
+                .map(|(position, ((result, slot), id))| RecordOutcome {
                     position,
-                    id: slot.header.id.as_deref().map(str::to_owned),
+                    id,
                     result,
                     receipt: self
                         .options
