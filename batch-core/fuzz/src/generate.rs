@@ -206,6 +206,25 @@ fn record(u: &mut Unstructured<'_>, target: Target) -> Value {
                     usually(u, |u| Value::Str(ident(u, "49"))),
                 ),
                 ("data".into(), usually(u, |_| Value::Str(data))),
+                (
+                    "approximateArrivalTimestamp".into(),
+                    usually(u, |u| {
+                        let stamp = if chance(u, 3) {
+                            choose(u, KINESIS_TIMESTAMPS).to_owned()
+                        } else {
+                            format!(
+                                "{}.{:03}",
+                                1_545_084_650 + pick(u, 0..=9_999),
+                                pick(u, 0..=999)
+                            )
+                        };
+                        Value::Raw(stamp)
+                    }),
+                ),
+                (
+                    "encryptionType".into(),
+                    Value::Str(choose(u, &["NONE", "KMS", "kms"]).into()),
+                ),
             ];
             let kinesis = object(u, members);
             let members = vec![
@@ -260,7 +279,20 @@ fn kafka_event(u: &mut Unstructured<'_>, count: usize) -> Value {
                 usually(u, |_| Value::Raw(partition.into())),
             ),
             ("offset".into(), usually(u, |_| Value::Raw(offset.into()))),
+            (
+                "timestamp".into(),
+                usually(u, |u| {
+                    let stamp = if chance(u, 3) {
+                        choose(u, KAFKA_TIMESTAMPS).to_owned()
+                    } else {
+                        (1_764_400_000_000_u64 + pick(u, 0..=999_999) as u64).to_string()
+                    };
+                    Value::Raw(stamp)
+                }),
+            ),
+            ("timestampType".into(), Value::Str("CREATE_TIME".into())),
             ("value".into(), value),
+            ("headers".into(), usually(u, kafka_headers)),
         ];
         let record = object(u, members);
         let name = format!("{topic}-{partition}");
@@ -276,6 +308,56 @@ fn kafka_event(u: &mut Unstructured<'_>, count: usize) -> Value {
         ("records".into(), records),
     ];
     object(u, members)
+}
+
+/// Kinesis' `approximateArrivalTimestamp` (seconds), as Lambda writes it and otherwise: no
+/// fraction, a long one, an exponent, negative, a string.
+const KINESIS_TIMESTAMPS: &[&str] = &[
+    "1545084650.987",
+    "1545084650",
+    "1545084650.5",
+    "0.001",
+    "1545084650.987654321",
+    "1.5e9",
+    "-1",
+    "\"1545084650\"",
+];
+
+/// Kafka's `timestamp` (milliseconds), as Lambda writes it and otherwise: a fraction, an
+/// exponent, negative, past what a float holds exactly, a string.
+const KAFKA_TIMESTAMPS: &[&str] = &[
+    "1764400000123",
+    "0",
+    "1.5",
+    "1e3",
+    "-1000",
+    "9007199254740993",
+    "\"1000\"",
+];
+
+/// Kafka's `headers`: an array of objects of bytes written as numbers, and what is not that.
+fn kafka_headers(u: &mut Unstructured<'_>) -> Value {
+    let headers = (0..pick(u, 0..=2))
+        .map(|_| {
+            let bytes = (0..pick(u, 0..=3))
+                .map(|_| {
+                    let byte = if chance(u, 8) {
+                        choose(u, &["128", "1.0", "-129"])
+                    } else {
+                        choose(u, &["48", "-1", "127", "-128", "0"])
+                    };
+                    Value::Raw(byte.into())
+                })
+                .collect();
+            let value = if chance(u, 12) {
+                Value::Str("AQID".into())
+            } else {
+                Value::Array(bytes)
+            };
+            Value::Object(vec![(ident(u, "h"), value)])
+        })
+        .collect();
+    Value::Array(headers)
 }
 
 /// White space where JSON allows it, usually none.
