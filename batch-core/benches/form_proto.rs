@@ -102,21 +102,22 @@ struct Compact {
     malformed: Option<String>,
 }
 
-struct Event(Vec<Compact>);
+/// `{"Records": [...]}`, each record read as `R`.
+struct Event<R>(Vec<R>);
 
-impl<'de> Deserialize<'de> for Event {
+impl<'de, R: Deserialize<'de>> Deserialize<'de> for Event<R> {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct V;
-        impl<'de> Visitor<'de> for V {
-            type Value = Event;
+        struct V<R>(std::marker::PhantomData<R>);
+        impl<'de, R: Deserialize<'de>> Visitor<'de> for V<R> {
+            type Value = Event<R>;
             fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
                 f.write_str("an event")
             }
-            fn visit_map<A: MapAccess<'de>>(self, mut m: A) -> Result<Event, A::Error> {
+            fn visit_map<A: MapAccess<'de>>(self, mut m: A) -> Result<Event<R>, A::Error> {
                 let mut records = Vec::new();
                 while let Some(key) = m.next_key::<Key>()? {
                     if key.0 == b"Records" {
-                        records = m.next_value::<Records>()?.0;
+                        records = m.next_value::<Records<R>>()?.0;
                     } else {
                         m.next_value::<IgnoredAny>()?;
                     }
@@ -124,28 +125,28 @@ impl<'de> Deserialize<'de> for Event {
                 Ok(Event(records))
             }
         }
-        d.deserialize_any(V)
+        d.deserialize_any(V(std::marker::PhantomData))
     }
 }
 
-struct Records(Vec<Compact>);
-impl<'de> Deserialize<'de> for Records {
+struct Records<R>(Vec<R>);
+impl<'de, R: Deserialize<'de>> Deserialize<'de> for Records<R> {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct V;
-        impl<'de> Visitor<'de> for V {
-            type Value = Records;
+        struct V<R>(std::marker::PhantomData<R>);
+        impl<'de, R: Deserialize<'de>> Visitor<'de> for V<R> {
+            type Value = Records<R>;
             fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
                 f.write_str("records")
             }
-            fn visit_seq<A: SeqAccess<'de>>(self, mut s: A) -> Result<Records, A::Error> {
+            fn visit_seq<A: SeqAccess<'de>>(self, mut s: A) -> Result<Records<R>, A::Error> {
                 let mut out = Vec::with_capacity(s.size_hint().unwrap_or(0));
-                while let Some(r) = s.next_element::<Record>()? {
-                    out.push(r.0);
+                while let Some(record) = s.next_element::<R>()? {
+                    out.push(record);
                 }
                 Ok(Records(out))
             }
         }
-        d.deserialize_any(V)
+        d.deserialize_any(V(std::marker::PhantomData))
     }
 }
 
@@ -206,53 +207,6 @@ struct StreamCompact<'de> {
     sequence: Option<RawText<'de>>,
     new_image: Option<RawText<'de>>,
     old_image: Option<RawText<'de>>,
-}
-
-struct StreamEvent<'de>(Vec<StreamCompact<'de>>);
-
-impl<'de> Deserialize<'de> for StreamEvent<'de> {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct V;
-        impl<'de> Visitor<'de> for V {
-            type Value = StreamEvent<'de>;
-            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                f.write_str("an event")
-            }
-            fn visit_map<A: MapAccess<'de>>(self, mut m: A) -> Result<Self::Value, A::Error> {
-                let mut records = Vec::new();
-                while let Some(key) = m.next_key::<Key>()? {
-                    if key.0 == b"Records" {
-                        records = m.next_value::<StreamRecords>()?.0;
-                    } else {
-                        m.next_value::<IgnoredAny>()?;
-                    }
-                }
-                Ok(StreamEvent(records))
-            }
-        }
-        d.deserialize_any(V)
-    }
-}
-
-struct StreamRecords<'de>(Vec<StreamCompact<'de>>);
-impl<'de> Deserialize<'de> for StreamRecords<'de> {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct V;
-        impl<'de> Visitor<'de> for V {
-            type Value = StreamRecords<'de>;
-            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                f.write_str("records")
-            }
-            fn visit_seq<A: SeqAccess<'de>>(self, mut s: A) -> Result<Self::Value, A::Error> {
-                let mut out = Vec::with_capacity(s.size_hint().unwrap_or(0));
-                while let Some(record) = s.next_element::<StreamRecord>()? {
-                    out.push(record.0);
-                }
-                Ok(StreamRecords(out))
-            }
-        }
-        d.deserialize_any(V)
-    }
 }
 
 struct StreamRecord<'de>(StreamCompact<'de>);
@@ -328,12 +282,12 @@ impl<'de> Deserialize<'de> for StreamInner<'de> {
 
 fn stream_decode_only(bytes: &[u8]) -> Vec<u8> {
     let mut deserializer = serde_json::Deserializer::from_slice(bytes);
-    let event: StreamEvent = serde_path_to_error::deserialize(&mut deserializer).unwrap();
+    let event: Event<StreamRecord> = serde_path_to_error::deserialize(&mut deserializer).unwrap();
     // Every captured member is read, so that none of the capture is optimised away.
     let captured: usize = event
         .0
         .iter()
-        .map(|r| {
+        .map(|StreamRecord(r)| {
             [&r.id, &r.source, &r.sequence, &r.new_image, &r.old_image]
                 .iter()
                 .filter_map(|member| member.as_ref())
@@ -350,9 +304,9 @@ fn decode<T: de::DeserializeOwned>(bytes: &[u8]) -> T {
 }
 
 fn proto(bytes: &[u8]) -> Vec<u8> {
-    let event: Event = decode(bytes);
+    let event: Event<Record> = decode(bytes);
     let mut response = SqsBatchResponse::default();
-    for record in &event.0 {
+    for Record(record) in &event.0 {
         let _ = (&record.group, &record.malformed);
         let ok = serde_json::from_str::<Order>(record.body.as_deref().unwrap_or_default())
             .is_ok_and(|order| validate(&order).is_ok());
@@ -364,7 +318,7 @@ fn proto(bytes: &[u8]) -> Vec<u8> {
 }
 
 fn decode_only(bytes: &[u8]) -> Vec<u8> {
-    let event: Event = decode(bytes);
+    let event: Event<Record> = decode(bytes);
     vec![event.0.len() as u8]
 }
 
