@@ -2,7 +2,7 @@ use proptest::prelude::*;
 use serde_json::{Value, json};
 
 use super::*;
-use crate::source::reader_strategies::{Written, object_text, text};
+use crate::source::reader_strategies::{Written, object_text, reads_every_sample_as_serde, text};
 
 /// A record as Lambda writes it.
 const RECORD: &str = r#"{"topic":"orders","partition":3,"offset":1000000,"timestamp":1764400000123,"timestampType":"CREATE_TIME","key":"a2V5","value":"eyJhIjoxfQ==","headers":[{"traceparent":[48,48,45,-1]},{"empty":[]}]}"#;
@@ -23,20 +23,13 @@ fn a_record_as_lambda_writes_it_reads_as_serde_reads_it() {
 
 #[test]
 fn every_sample_record_reads_without_serde_and_as_serde_reads_it() {
-    let samples = [
-        include_str!("../../../tests/fixtures/kafka-msk.json"),
-        include_str!("../../../tests/fixtures/kafka-self-managed.json"),
-    ];
-    for (file, text) in samples.into_iter().enumerate() {
-        let event: Value = serde_json::from_str(text).unwrap();
-        for records in event["records"].as_object().unwrap().values() {
-            for record in records.as_array().unwrap() {
-                let raw = record.to_string();
-                let ours = read_record(&raw).unwrap_or_else(|| panic!("sample {file}: {raw}"));
-                assert_eq!(ours, serde_json::from_str::<KafkaRecord>(&raw).unwrap());
-            }
-        }
-    }
+    reads_every_sample_as_serde(
+        &[
+            include_str!("../../../tests/fixtures/kafka-msk.json"),
+            include_str!("../../../tests/fixtures/kafka-self-managed.json"),
+        ],
+        read_record,
+    );
 }
 
 #[test]

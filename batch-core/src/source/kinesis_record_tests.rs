@@ -2,7 +2,7 @@ use proptest::prelude::*;
 use serde_json::{Value, json};
 
 use super::*;
-use crate::source::reader_strategies::{object_text, text};
+use crate::source::reader_strategies::{object_text, reads_every_sample_as_serde, text};
 
 /// A record as Lambda writes it.
 const RECORD: &str = r#"{"kinesis":{"kinesisSchemaVersion":"1.0","partitionKey":"customer-0001","sequenceNumber":"49590338271490256608559692538361571095921575989136588898","data":"eyJhIjoxfQ==","approximateArrivalTimestamp":1545084650.987},"eventSource":"aws:kinesis","eventVersion":"1.0","eventID":"shardId-000000000006:49590338271490256608559692538361571095921575989136588898","eventName":"aws:kinesis:record","invokeIdentityArn":"arn:aws:iam::123456789012:role/lambda-role","awsRegion":"us-east-2","eventSourceARN":"arn:aws:kinesis:us-east-2:123456789012:stream/lambda-stream"}"#;
@@ -29,21 +29,13 @@ fn a_record_as_lambda_writes_it_reads_as_serde_reads_it() {
 
 #[test]
 fn every_sample_record_reads_without_serde_and_as_serde_reads_it() {
-    let samples = [
-        include_str!("../../../tests/fixtures/kinesis.json"),
-        include_str!("../../../tests/fixtures/kinesis-json-data.json"),
-    ];
-    for (file, text) in samples.into_iter().enumerate() {
-        let event: Value = serde_json::from_str(text).unwrap();
-        for record in event["Records"].as_array().unwrap() {
-            let raw = record.to_string();
-            let ours = read_record(&raw).unwrap_or_else(|| panic!("sample {file}: {raw}"));
-            assert_eq!(
-                ours,
-                serde_json::from_str::<KinesisEventRecord>(&raw).unwrap()
-            );
-        }
-    }
+    reads_every_sample_as_serde(
+        &[
+            include_str!("../../../tests/fixtures/kinesis.json"),
+            include_str!("../../../tests/fixtures/kinesis-json-data.json"),
+        ],
+        read_record,
+    );
 }
 
 #[test]

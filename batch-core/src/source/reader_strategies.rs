@@ -1,9 +1,37 @@
-//! What the readers' property tests share: text with what JSON escapes, and objects whose
-//! members come in any order, given twice, unknown, and with keys written with an escape, each
-//! of which a reader must either read as `serde_json` does or leave to it.
+//! What the readers' tests share: the sample events' records, and for the property tests, text
+//! with what JSON escapes and objects whose members come in any order, given twice, unknown,
+//! and with keys written with an escape, each of which a reader must either read as
+//! `serde_json` does or leave to it.
+
+use std::fmt::Debug;
 
 use proptest::prelude::*;
-use serde_json::json;
+use serde::de::DeserializeOwned;
+use serde_json::{Value, json};
+
+/// Checks that `read` reads every record of the sample events `events` (under `Records`, or in
+/// Kafka's `records` partitions) without serde, and gives what serde_json gives.
+pub(super) fn reads_every_sample_as_serde<T: DeserializeOwned + PartialEq + Debug>(
+    events: &[&str],
+    read: fn(&str) -> Option<T>,
+) {
+    for (file, text) in events.iter().enumerate() {
+        let event: Value = serde_json::from_str(text).unwrap();
+        let records: Vec<&Value> = match &event["records"] {
+            Value::Object(partitions) => partitions
+                .values()
+                .flat_map(|records| records.as_array().unwrap())
+                .collect(),
+            _ => event["Records"].as_array().unwrap().iter().collect(),
+        };
+        assert!(!records.is_empty(), "sample {file} has records");
+        for record in records {
+            let raw = record.to_string();
+            let ours = read(&raw).unwrap_or_else(|| panic!("sample {file}: not read: {raw}"));
+            assert_eq!(ours, serde_json::from_str::<T>(&raw).unwrap(), "{raw}");
+        }
+    }
+}
 
 /// Text with what JSON escapes (quotes, backslashes, control and non-ASCII characters) and
 /// base64's own characters.

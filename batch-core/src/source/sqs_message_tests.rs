@@ -2,7 +2,7 @@ use proptest::prelude::*;
 use serde_json::{Value, json};
 
 use super::*;
-use crate::source::reader_strategies::{Written, object_text, text};
+use crate::source::reader_strategies::{Written, object_text, reads_every_sample_as_serde, text};
 
 /// A record as Lambda writes it: every member, attributes and a message attribute.
 const RECORD: &str = r#"{"messageId":"059f36b4-87a3-44ab-83d2-661975830a7d","receiptHandle":"AQEBwJnKyrHigUMZj6rYigCgxlaS3SLy0a","body":"{\"order\":\"A-1\",\"note\":\"caf\u00e9 \\\"b\\\"\"}","attributes":{"ApproximateReceiveCount":"1","SentTimestamp":"1545082649183","SenderId":"AIDAIENQZJOLO23YVJ4VO","ApproximateFirstReceiveTimestamp":"1545082649185"},"messageAttributes":{"tenant":{"stringValue":"acme","stringListValues":[],"binaryListValues":[],"dataType":"String"},"empty":{"stringListValues":["a","b"],"binaryListValues":[],"dataType":"String.list"}},"md5OfBody":"e4e68fb7bd0e697a0ae8f1bb342846b3","eventSource":"aws:sqs","eventSourceARN":"arn:aws:sqs:us-east-2:123456789012:my-queue","awsRegion":"us-east-2"}"#;
@@ -34,20 +34,14 @@ fn a_record_as_lambda_writes_it_reads_as_serde_reads_it() {
 
 #[test]
 fn every_sample_record_reads_without_serde_and_as_serde_reads_it() {
-    let samples = [
-        include_str!("../../../tests/fixtures/sqs.json"),
-        include_str!("../../../tests/fixtures/sqs-fifo.json"),
-        include_str!("../../../tests/fixtures/sqs-json-bodies.json"),
-    ];
-    for (file, text) in samples.into_iter().enumerate() {
-        let event: Value = serde_json::from_str(text).unwrap();
-        for record in event["Records"].as_array().unwrap() {
-            let raw = record.to_string();
-            let ours =
-                read_message(&raw).unwrap_or_else(|| panic!("sample {file}: not read: {raw}"));
-            assert_eq!(ours, serde_json::from_str::<SqsMessage>(&raw).unwrap());
-        }
-    }
+    reads_every_sample_as_serde(
+        &[
+            include_str!("../../../tests/fixtures/sqs.json"),
+            include_str!("../../../tests/fixtures/sqs-fifo.json"),
+            include_str!("../../../tests/fixtures/sqs-json-bodies.json"),
+        ],
+        read_message,
+    );
 }
 
 #[test]
