@@ -47,6 +47,11 @@ impl<'a> Reader<'a> {
 
     /// Skips white space, then `byte` if it comes next.
     fn eat(&mut self, byte: u8) -> bool {
+        // DynamoDB writes no white space: look for `byte` first.
+        if self.bytes.get(self.pos) == Some(&byte) {
+            self.pos += 1;
+            return true;
+        }
         self.skip_ws();
         if self.bytes.get(self.pos) == Some(&byte) {
             self.pos += 1;
@@ -63,8 +68,11 @@ impl<'a> Reader<'a> {
 
     /// After an element: `true` when another follows (a comma), `false` at `close`.
     fn next_or_close(&mut self, close: u8) -> Option<bool> {
-        self.skip_ws();
-        let byte = *self.bytes.get(self.pos)?;
+        let mut byte = *self.bytes.get(self.pos)?;
+        if byte <= b' ' {
+            self.skip_ws();
+            byte = *self.bytes.get(self.pos)?;
+        }
         self.pos += 1;
         match byte {
             b',' => Some(true),
@@ -111,7 +119,7 @@ impl<'a> Reader<'a> {
 
     /// An attribute's type tag: at most four characters, none of them escaped; anything else,
     /// valid or not, is left to `serde_json`.
-    fn tag(&mut self) -> Option<&'a str> {
+    fn tag(&mut self) -> Option<&'a [u8]> {
         if !self.eat(b'"') {
             return None;
         }
@@ -123,7 +131,7 @@ impl<'a> Reader<'a> {
             .take(5)
             .position(|&b| b == b'"')?;
         self.pos = start + len + 1;
-        self.text.get(start..start + len)
+        self.bytes.get(start..start + len)
     }
 
     fn boolean(&mut self) -> Option<bool> {
@@ -189,17 +197,19 @@ impl<'a> Reader<'a> {
         if !self.eat(b':') {
             return None;
         }
+        // Matched byte by byte: a tag is at most four bytes, where comparing strings would call
+        // `memcmp` for each.
         let value = match tag {
-            "N" => Attr::N(self.string()?),
-            "S" => Attr::S(self.string()?),
-            "BOOL" => Attr::Bool(self.boolean()?),
-            "NULL" => Attr::Null(self.boolean()?),
-            "B" => Attr::B(self.binary()?),
-            "M" => Attr::M(self.map()?),
-            "L" => Attr::L(self.list(Self::attribute)?),
-            "SS" => Attr::Ss(self.list(Self::string)?),
-            "NS" => Attr::Ns(self.list(Self::string)?),
-            "BS" => Attr::Bs(self.list(Self::binary)?),
+            [b'N'] => Attr::N(self.string()?),
+            [b'S'] => Attr::S(self.string()?),
+            [b'M'] => Attr::M(self.map()?),
+            [b'L'] => Attr::L(self.list(Self::attribute)?),
+            [b'B'] => Attr::B(self.binary()?),
+            [b'B', b'O', b'O', b'L'] => Attr::Bool(self.boolean()?),
+            [b'N', b'U', b'L', b'L'] => Attr::Null(self.boolean()?),
+            [b'S', b'S'] => Attr::Ss(self.list(Self::string)?),
+            [b'N', b'S'] => Attr::Ns(self.list(Self::string)?),
+            [b'B', b'S'] => Attr::Bs(self.list(Self::binary)?),
             _ => return None,
         };
         if !self.eat(b'}') {
