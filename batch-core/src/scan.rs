@@ -141,6 +141,14 @@ fn value_end(bytes: &[u8], pos: usize) -> Option<usize> {
                     continue;
                 }
                 match byte {
+                    // A one-character string (a DynamoDB type tag, a short key) ends two bytes
+                    // on, exactly where `string_end` would find its end; others are searched.
+                    b'"' if bytes.get(at + 2) == Some(&b'"')
+                        && !matches!(bytes[at + 1], b'"' | b'\\') =>
+                    {
+                        at += 3;
+                        continue;
+                    }
                     b'"' => {
                         at = string_end(bytes, at)?;
                         continue;
@@ -1010,6 +1018,37 @@ mod tests {
                 }
             };
             prop_assert_eq!(string_end(&bytes, start), end);
+        }
+
+        /// A container's length is the length of its text, whatever strings it holds: short
+        /// ones (one character, empty, an escaped quote) where the walk takes a shortcut, and
+        /// others; and the text may go on after it.
+        #[test]
+        fn a_container_ends_where_its_text_ends(
+            items in proptest::collection::vec(
+                prop_oneof![
+                    Just(r#""a""#),
+                    Just(r#""""#),
+                    Just(r#""\"""#),
+                    Just(r#""\\""#),
+                    Just(r#""ab""#),
+                    Just(r#"{"S":"x"}"#),
+                    Just(r#"{"a":[]}"#),
+                    Just("[1]"),
+                    Just("7"),
+                ],
+                0..8,
+            ),
+            object in any::<bool>(),
+        ) {
+            let text = if object {
+                let members: Vec<String> =
+                    items.iter().map(|item| format!(r#""k":{item}"#)).collect();
+                format!("{{{}}}", members.join(","))
+            } else {
+                format!("[{}]", items.join(","))
+            };
+            prop_assert_eq!(value_len(&format!("{text},\"b\"]")), Some(text.len()), "{}", text);
         }
 
         /// Decoding a string in the pass that finds its end gives what finding its end, then
