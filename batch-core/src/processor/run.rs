@@ -286,7 +286,13 @@ impl<P, K, H> Invocation<'_, P, K, H> {
         let span = record_span(position, slot);
         async move {
             let record = self.record_cx::<S>(position, slot);
-            let call = self.processor.process_record(batch, &record, self.handler);
+            // In an `async` block, so that the call itself happens inside the unwind guard: a
+            // synchronous handler (`handler_fn`) runs, and may panic, when it is called.
+            let call = async {
+                self.processor
+                    .process_record(batch, &record, self.handler)
+                    .await
+            };
             // The timer runs inside the unwind guard: a runtime without timers panics there.
             let limited = timeout::within(self.options.record_timeout, call);
             let result = match AssertUnwindSafe(limited).catch_unwind().await {
