@@ -116,15 +116,24 @@ pub(crate) fn string_stop(bytes: &[u8], mut pos: usize) -> Option<usize> {
         .map(|at| pos + at)
 }
 
-/// The bytes a container's walk stops at: quotes and brackets; everything else is skipped.
-static STRUCTURE: [bool; 256] = {
-    let mut stop = [false; 256];
-    stop[b'"' as usize] = true;
-    stop[b'{' as usize] = true;
-    stop[b'[' as usize] = true;
-    stop[b'}' as usize] = true;
-    stop[b']' as usize] = true;
-    stop
+/// What a container's walk does at each byte: most bytes are skipped, quotes start strings and
+/// brackets change the depth.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Structure {
+    Other,
+    Quote,
+    Open,
+    Close,
+}
+
+static STRUCTURE: [Structure; 256] = {
+    let mut class = [Structure::Other; 256];
+    class[b'"' as usize] = Structure::Quote;
+    class[b'{' as usize] = Structure::Open;
+    class[b'[' as usize] = Structure::Open;
+    class[b'}' as usize] = Structure::Close;
+    class[b']' as usize] = Structure::Close;
+    class
 };
 
 /// The end of the value that starts at `pos` (no leading white space).
@@ -135,34 +144,37 @@ fn value_end(bytes: &[u8], pos: usize) -> Option<usize> {
             let mut depth = 0usize;
             let mut at = pos;
             loop {
-                let byte = *bytes.get(at)?;
-                if !STRUCTURE[usize::from(byte)] {
-                    at += 1;
-                    continue;
-                }
-                match byte {
-                    // A one-character string (a DynamoDB type tag, a short key) ends two bytes
-                    // on, exactly where `string_end` would find its end; others are searched.
-                    b'"' if bytes.get(at + 2) == Some(&b'"')
-                        && !matches!(bytes[at + 1], b'"' | b'\\') =>
-                    {
-                        at += 3;
-                        continue;
-                    }
-                    b'"' => {
-                        at = string_end(bytes, at)?;
-                        continue;
-                    }
-                    b'{' | b'[' => depth += 1,
-                    b'}' | b']' => {
-                        depth -= 1;
-                        if depth == 0 {
-                            return Some(at + 1);
+                match STRUCTURE[usize::from(*bytes.get(at)?)] {
+                    Structure::Other => at += 1,
+                    Structure::Quote => {
+                        // A one-character string (a DynamoDB type tag, a short key) ends two
+                        // bytes on, exactly where `string_end` would find its end; others are
+                        // searched.
+                        at = if bytes.get(at + 2) == Some(&b'"')
+                            && !matches!(bytes[at + 1], b'"' | b'\\')
+                        {
+                            at + 3
+                        } else {
+                            string_end(bytes, at)?
+                        };
+                        // A key's colon or a member's comma most often comes next: stepped
+                        // over here rather than by another turn of the loop.
+                        if let Some(b':' | b',') = bytes.get(at) {
+                            at += 1;
                         }
                     }
-                    _ => {}
+                    Structure::Open => {
+                        depth += 1;
+                        at += 1;
+                    }
+                    Structure::Close => {
+                        depth -= 1;
+                        at += 1;
+                        if depth == 0 {
+                            return Some(at);
+                        }
+                    }
                 }
-                at += 1;
             }
         }
         _ => {
@@ -501,7 +513,9 @@ fn hex4(bytes: &[u8], at: usize) -> Result<u32, NotAString> {
 /// Decodes the escapes of a JSON string's content.
 fn unescape(inner: &str) -> Result<String, NotAString> {
     let bytes = inner.as_bytes();
-    let mut out = vec![0u8; bytes.len() + 8];
+    // The room `decode_until_quote` asks for: the output is never longer than the input, so it
+    // never grows (it would grow to at least 256 bytes).
+    let mut out = vec![0u8; bytes.len() + 16];
     let (mut read, mut write) = (0, 0);
     loop {
         (read, write) = decode_until_quote(bytes, read, &mut out, write)?;
