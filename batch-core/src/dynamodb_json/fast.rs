@@ -84,37 +84,37 @@ impl<'a> Reader<'a> {
         }
     }
 
-    /// A string, borrowed when it holds no escape; escapes are left to `serde_json`.
+    /// A string, borrowed when it holds no escape.
     fn string(&mut self) -> Option<Text<'a>> {
         if !self.eat(b'"') {
             return None;
         }
         let start = self.pos;
-        let mut escaped = false;
-        loop {
-            let stop = scan::string_stop(self.bytes, self.pos)?;
-            match self.bytes[stop] {
-                b'"' => {
-                    self.pos = stop;
-                    break;
-                }
-                b'\\' => {
-                    escaped = true;
-                    self.pos = stop + 2;
-                }
-                _ => return None,
-            }
+        let stop = scan::string_stop(self.bytes, start)?;
+        if self.bytes[stop] != b'"' {
+            return self.escaped_string(start, stop);
         }
-        let end = self.pos;
-        self.pos += 1;
-        if escaped {
-            let quoted = self.text.get(start - 1..end + 1)?;
-            serde_json::from_str::<String>(quoted)
-                .ok()
-                .map(|s| Text(Cow::Owned(s)))
-        } else {
-            Some(Text(Cow::Borrowed(self.text.get(start..end)?)))
+        self.pos = stop + 1;
+        Some(Text(Cow::Borrowed(self.text.get(start..stop)?)))
+    }
+
+    /// The rest of a string that starts at `start` and stops at `stop` on a backslash or a
+    /// control character. Out of line, as few strings hold an escape.
+    #[cold]
+    #[inline(never)]
+    fn escaped_string(&mut self, start: usize, mut stop: usize) -> Option<Text<'a>> {
+        while self.bytes[stop] == b'\\' {
+            stop = scan::string_stop(self.bytes, stop + 2)?;
         }
+        if self.bytes[stop] != b'"' {
+            return None;
+        }
+        self.pos = stop + 1;
+        let quoted = self.text.get(start - 1..stop + 1)?;
+        // Decoded as `serde_json` decodes a string; an escape it would refuse (a lone
+        // surrogate) hands the whole image over to it.
+        let decoded = scan::string(quoted).ok()?;
+        Some(Text(Cow::Owned(decoded.into_owned())))
     }
 
     /// An attribute's type tag: at most four characters, none of them escaped; anything else,
