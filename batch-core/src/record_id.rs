@@ -27,7 +27,9 @@ impl RecordId {
     pub(crate) fn share<'a>(
         ids: impl Iterator<Item = Option<&'a str>> + Clone,
     ) -> impl Iterator<Item = Option<RecordId>> {
-        let text: String = ids.clone().flatten().collect();
+        let len = ids.clone().flatten().map(str::len).sum();
+        let mut text = String::with_capacity(len);
+        text.extend(ids.clone().flatten());
         // Identifiers are short and an event is at most a few megabytes, so the offsets fit in
         // 32 bits; past that, the identifier reads as empty rather than wrong.
         let ids_text: Arc<str> = Arc::from(text);
