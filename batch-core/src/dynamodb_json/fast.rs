@@ -192,11 +192,26 @@ impl<'a> Reader<'a> {
 
     /// `{"TAG": value}`.
     fn attribute(&mut self) -> Option<Attr<'a>> {
-        self.enter(b'{')?;
-        let tag = self.tag()?;
-        if !self.eat(b':') {
-            return None;
-        }
+        // DynamoDB writes `{"S":` with no white space: the opening, a one-letter tag and the
+        // colon are checked at once. Anything else takes the longer way.
+        let tag = match self.bytes.get(self.pos..self.pos + 5) {
+            Some(shape @ &[b'{', b'"', _, b'"', b':']) => {
+                self.depth += 1;
+                if self.depth > MAX_DEPTH {
+                    return None;
+                }
+                self.pos += 5;
+                &shape[2..3]
+            }
+            _ => {
+                self.enter(b'{')?;
+                let tag = self.tag()?;
+                if !self.eat(b':') {
+                    return None;
+                }
+                tag
+            }
+        };
         // Matched byte by byte: a tag is at most four bytes, where comparing strings would call
         // `memcmp` for each.
         let value = match tag {
