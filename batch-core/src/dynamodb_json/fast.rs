@@ -85,6 +85,7 @@ impl<'a> Reader<'a> {
     }
 
     /// A string, borrowed when it holds no escape.
+    #[inline(always)]
     fn string(&mut self) -> Option<Text<'a>> {
         if !self.eat(b'"') {
             return None;
