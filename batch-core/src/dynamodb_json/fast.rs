@@ -46,6 +46,7 @@ impl<'a> Reader<'a> {
     }
 
     /// Skips white space, then `byte` if it comes next.
+    #[inline(always)]
     fn eat(&mut self, byte: u8) -> bool {
         // DynamoDB writes no white space: look for `byte` first.
         if self.bytes.get(self.pos) == Some(&byte) {
@@ -96,7 +97,8 @@ impl<'a> Reader<'a> {
             return self.escaped_string(start, stop);
         }
         self.pos = stop + 1;
-        Some(Text(Cow::Borrowed(self.text.get(start..stop)?)))
+        // Two one-sided slices: each checks one end, and both stay inline.
+        Some(Text(Cow::Borrowed(self.text.get(..stop)?.get(start..)?)))
     }
 
     /// The rest of a string that starts at `start` and stops at `stop` on a backslash or a
