@@ -510,8 +510,8 @@ fn hex4(bytes: &[u8], at: usize) -> Result<u32, NotAString> {
         .ok_or(NotAString::BadEscape)
 }
 
-/// Decodes the escapes of a JSON string's content.
-fn unescape(inner: &str) -> Result<String, NotAString> {
+/// Decodes the escapes of a JSON string's content (the text between its quotes).
+pub(crate) fn unescape(inner: &str) -> Result<String, NotAString> {
     let bytes = inner.as_bytes();
     // The room `decode_until_quote` asks for: the output is never longer than the input, so it
     // never grows (it would grow to at least 256 bytes).

@@ -113,11 +113,10 @@ impl<'a> Reader<'a> {
             return None;
         }
         self.pos = stop + 1;
-        let quoted = self.text.get(start - 1..stop + 1)?;
         // Decoded as `serde_json` decodes a string; an escape it would refuse (a lone
         // surrogate) hands the whole image over to it.
-        let decoded = scan::string(quoted).ok()?;
-        Some(Text(Cow::Owned(decoded.into_owned())))
+        let decoded = scan::unescape(self.text.get(start..stop)?).ok()?;
+        Some(Text(Cow::Owned(decoded)))
     }
 
     /// An attribute's type tag: at most four characters, none of them escaped; anything else,
